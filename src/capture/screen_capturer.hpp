@@ -1,0 +1,60 @@
+// Screen capture interface. Platform backends live under capture/<platform>/ and are made by
+// make_screen_capturer(); tests use fake_screen_capturer.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/frame.hpp"
+#include "common/geometry.hpp"
+
+namespace visit::capture {
+
+enum class capture_result { success, error_temporary, error_permanent };
+
+struct cursor_image {
+  int width = 0, height = 0, hot_x = 0, hot_y = 0;
+  std::vector<std::uint8_t> rgba;  // width*height*4, not premultiplied
+  std::uint64_t serial = 0;
+};
+
+struct cursor_state {
+  int x = 0, y = 0;
+  bool visible = true;
+};
+
+// One capture: the whole current screen plus the cells that changed since the previous
+// successful capture (the differ has refined the damage; XDamage over-reports).
+struct captured_frame {
+  frame_view screen;               // valid until the next capture() call
+  std::vector<rect> changed_cells; // 64x64 grid cells (clipped at edges) whose pixels differ
+  bool size_changed = false;       // true on the first capture and after a RandR change
+};
+
+class screen_capturer {
+ public:
+  virtual ~screen_capturer() = default;
+
+  // Blocks up to `timeout` until the screen may have changed (damage, cursor change) or
+  // wake() is called. Returns true if there is damage to look at. Costs no CPU while idle.
+  virtual bool wait_for_change(std::chrono::milliseconds timeout) = 0;
+  // Wakes a wait_for_change() from another thread.
+  virtual void wake() = 0;
+  // Grabs the damaged area, refines it, and fills `out`. When `full` is set, reports every
+  // cell as changed (first frame, after a reconnect, after a viewer asks for a refresh).
+  virtual capture_result capture(captured_frame& out, bool full) = 0;
+
+  // Cursor: a new image when its serial changed since the last call, and the position.
+  virtual std::optional<cursor_image> cursor_if_changed() = 0;
+  virtual cursor_state cursor_position() = 0;
+};
+
+// The platform capturer for display `display_name` (nullptr/empty = $DISPLAY). Returns null
+// with `error` set if no display can be opened or a required extension is missing.
+std::unique_ptr<screen_capturer> make_screen_capturer(const std::string& display_name,
+                                                      std::string& error);
+
+}  // namespace visit::capture
