@@ -1,0 +1,220 @@
+// End-to-end harness: starts real processes (Xvfb, visit-server, visit-client, Debian
+// chromium through playwright-core) and stops them all at the end of a test file.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const sourceDir = path.resolve(here, '../../..');
+export const binDir = process.env.VISIT_BIN_DIR || path.join(sourceDir, 'build/ci/apps');
+export const toolDir = process.env.VISIT_TOOL_DIR || path.join(sourceDir, 'build/ci/tests/e2e');
+
+const children = new Set();
+
+// A started process whose output is kept and can be waited on.
+export class proc {
+  constructor(name, cmd, args, opts = {}) {
+    this.name = name;
+    this.output = '';
+    this.waiters = [];
+    this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
+    children.add(this);
+    const take = (d) => {
+      this.output += d.toString();
+      if (process.env.VISIT_E2E_VERBOSE) process.stderr.write(`[${name}] ${d}`);
+      this.waiters = this.waiters.filter((w) => !w());
+    };
+    this.child.stdout.on('data', take);
+    this.child.stderr.on('data', take);
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, sig) => {
+      children.delete(this);
+      resolve({ code, sig });
+    }));
+  }
+  get pid() { return this.child.pid; }
+  // Resolves with the regex match once the output contains it.
+  waitFor(regex, timeoutMs = 15000) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = this.output.match(regex);
+        if (m) { clearTimeout(timer); resolve(m); return true; }
+        return false;
+      };
+      const timer = setTimeout(() => {
+        reject(new Error(`${this.name}: no ${regex} within ${timeoutMs} ms; output:\n${this.output.slice(-3000)}`));
+      }, timeoutMs);
+      if (!check()) this.waiters.push(check);
+    });
+  }
+  async stop(signal = 'SIGTERM') {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    this.child.kill(signal);
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    const r = await this.exited;
+    clearTimeout(t);
+    return r;
+  }
+}
+
+export async function stopAll() {
+  await Promise.all([...children].reverse().map((c) => c.stop()));
+}
+
+export function tempDir(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `visit-${prefix}-`));
+}
+
+// --- X ------------------------------------------------------------------------------------
+export async function startXvfb(width = 1280, height = 800) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const n = 100 + Math.floor(Math.random() * 800);
+    if (fs.existsSync(`/tmp/.X11-unix/X${n}`) || fs.existsSync(`/tmp/.X${n}-lock`)) continue;
+    const x = new proc(`Xvfb:${n}`, 'Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp']);
+    for (let i = 0; i < 100; i++) {
+      if (fs.existsSync(`/tmp/.X11-unix/X${n}`)) {
+        x.display = `:${n}`;
+        x.width = width;
+        x.height = height;
+        return x;
+      }
+      if (x.child.exitCode !== null) break;
+      await sleep(50);
+    }
+    await x.stop();
+  }
+  throw new Error('could not start Xvfb');
+}
+
+// The root window as an RGBA buffer, read with xwd (ZPixmap, 32 bpp, LSB first: B G R X).
+export function grabScreen(display) {
+  const buf = execFileSync('xwd', ['-root', '-silent'], { env: { ...process.env, DISPLAY: display }, maxBuffer: 64 << 20 });
+  const u32 = (o) => buf.readUInt32BE(o);
+  const headerSize = u32(0), format = u32(8), width = u32(16), height = u32(20);
+  const byteOrder = u32(28), bpp = u32(44), bytesPerLine = u32(48), ncolors = u32(76);
+  if (format !== 2 || bpp !== 32 || byteOrder !== 0) throw new Error(`unexpected xwd format ${format}/${bpp}/${byteOrder}`);
+  const start = headerSize + ncolors * 12;
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    let s = start + y * bytesPerLine, d = y * width * 4;
+    for (let x = 0; x < width; x++, s += 4, d += 4) {
+      rgba[d] = buf[s + 2]; rgba[d + 1] = buf[s + 1]; rgba[d + 2] = buf[s]; rgba[d + 3] = 255;
+    }
+  }
+  return { width, height, rgba };
+}
+
+// Number of differing pixels and the first one, comparing RGB only.
+export function comparePixels(a, b) {
+  if (a.width !== b.width || a.height !== b.height) return { differing: -1, first: null };
+  let differing = 0, first = null;
+  for (let i = 0; i < a.width * a.height; i++) {
+    const o = i * 4;
+    if (a.rgba[o] !== b.rgba[o] || a.rgba[o + 1] !== b.rgba[o + 1] || a.rgba[o + 2] !== b.rgba[o + 2]) {
+      if (!first) first = { x: i % a.width, y: Math.floor(i / a.width), a: [...a.rgba.subarray(o, o + 3)], b: [...b.rgba.subarray(o, o + 3)] };
+      differing++;
+    }
+  }
+  return { differing, first };
+}
+
+// An xterm whose text the test controls: it shows what is appended to `file`.
+export function startXterm(display, file, geometry = '80x24+40+40') {
+  fs.writeFileSync(file, '');
+  return new proc('xterm', 'xterm', ['-geometry', geometry, '-fa', 'Monospace', '-fs', '11', '-e', 'tail', '-n', '+1', '-f', file],
+    { env: { ...process.env, DISPLAY: display } });
+}
+
+export function randomText(n = 16) {
+  return crypto.randomBytes(n).toString('base64url').slice(0, n);
+}
+
+// --- server and client ----------------------------------------------------------------------
+export async function startServer({ dataDir = tempDir('data'), users = [['alice', 'technician']] } = {}) {
+  const creds = {};
+  for (const [name, role] of users) {
+    const password = `pw-${randomText(12)}`;
+    execFileSync(path.join(binDir, 'visit-server'), ['user', 'add', name, '--role', role, '--data-dir', dataDir], { input: `${password}\n` });
+    creds[name] = password;
+  }
+  const server = new proc('server', path.join(binDir, 'visit-server'), ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--self-signed']);
+  const [, url] = await server.waitFor(/listening on (https:\/\/[0-9.]+:\d+)/);
+  const [, fingerprint] = await server.waitFor(/fingerprint sha256:([0-9a-f]{64})/);
+  server.url = url;
+  server.fingerprint = fingerprint;
+  server.creds = creds;
+  server.dataDir = dataDir;
+  return server;
+}
+
+export function startClient(server, display, { name = 'Ada Customer', description = 'printer is broken', pin = server.fingerprint, extra = [] } = {}) {
+  const args = ['--headless', '--server', server.url, '--name', name, '--description', description, '--display', display];
+  if (pin) args.push('--pin', pin);
+  return new proc('client', path.join(binDir, 'visit-client'), [...args, ...extra]);
+}
+
+// CPU seconds (user + system) a process has used so far, from /proc.
+export function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;  // utime, stime in clock ticks (100 Hz)
+}
+
+// --- browser --------------------------------------------------------------------------------
+export async function launchBrowser() {
+  const { chromium } = await import(path.join(here, '../node_modules/playwright-core/index.mjs'));
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function login(browser, server, username) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { page.errors = [...(page.errors || []), String(e)]; });
+  await page.goto(server.url + '/');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', server.creds[username]);
+  await page.click('button[type=submit]');
+  return page;
+}
+
+// The viewer canvas through the console's test hook, as {width, height, rgba}.
+export async function canvasPixels(page) {
+  const snap = await page.evaluate(async () => {
+    const s = await window.visitViewer.snapshot();
+    const bytes = s.data instanceof Uint8ClampedArray || s.data instanceof Uint8Array ? s.data : new Uint8Array(s.data);
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return { width: s.width, height: s.height, b64: typeof s.data === 'string' ? s.data : btoa(bin) };
+  });
+  return { width: snap.width, height: snap.height, rgba: Buffer.from(snap.b64, 'base64') };
+}
+
+// Polls until the canvas equals the X screen exactly; returns the last comparison.
+export async function waitCanvasEqualsScreen(page, display, timeoutMs = 2000) {
+  const deadline = Date.now() + timeoutMs;
+  let cmp;
+  do {
+    const screen = grabScreen(display);
+    const canvas = await canvasPixels(page);
+    cmp = comparePixels(screen, canvas);
+    if (cmp.differing === 0) return { ...cmp, ms: timeoutMs - (deadline - Date.now()) };
+    await sleep(50);
+  } while (Date.now() < deadline);
+  return cmp;
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+}
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))] : NaN;
+}
