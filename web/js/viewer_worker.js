@@ -1,0 +1,266 @@
+// The session viewer's worker: owns the viewer WebSocket and the screen's OffscreenCanvas.
+// It parses every message, decodes and paints frames strictly in order (one at a time), and
+// acknowledges each frame only after it is painted (docs/protocol.md §3.2). The page's main
+// thread does no pixel work: it gets screen size, cursor bitmaps and positions, and state.
+//
+// Page → worker:  {op:'start', canvas, url, probe}  {op:'stop'}  {op:'probe', probe}
+//                 {op:'snapshot'|'stats'|'probeLog', id, raw?}
+// Worker → page:  {ev:'socket_open'|'hello'|'screen'|'live'|'cursor_shape'|'cursor_position'
+//                  |'close_reason'|'closed'|'error'|'reply', ...}
+import * as P from './protocol.js';
+import { decodeFrame } from './frame_decoder.js';
+import { Ring, bytesToBase64, tileContains } from './ring.js';
+import { parseCursorShape, parseCursorPosition, checkScreenInfo } from './viewer_messages.js';
+
+const PROBE_LOG_SIZE = 4096;
+
+// Message types (docs/protocol.md §3). TODO(console): take them from protocol.js once it lands.
+const MSG = {
+  hello: 0x01,
+  close_reason: 0x02,
+  screen_info: 0x03,
+  viewers: 0x04,
+  frame: 0x10,
+  frame_ack: 0x11,
+  cursor_shape: 0x12,
+  cursor_position: 0x13,
+};
+
+let canvas = null;
+let ctx = null;
+let ws = null;
+let width = 0;
+let height = 0;
+let frames = 0;
+let lastSequence = 0;
+let outSequence = 1;
+let live = false;
+let ended = false;
+let probe = null;
+const probeLog = new Ring(PROBE_LOG_SIZE);
+
+// Frames and screen_info go through one queue, handled in arrival order, one at a time.
+const queue = [];
+let pumping = false;
+// Cursor bitmaps are created asynchronously; this chain keeps them in order.
+let cursorChain = Promise.resolve();
+
+function post(msg, transfer) {
+  self.postMessage(msg, transfer || []);
+}
+
+self.onmessage = (e) => {
+  const m = e.data || {};
+  switch (m.op) {
+    case 'start':
+      start(m);
+      break;
+    case 'stop':
+      stop();
+      break;
+    case 'probe':
+      probe = m.probe || null;
+      break;
+    case 'snapshot':
+      reply(m.id, () => snapshot(m.raw));
+      break;
+    case 'stats':
+      reply(m.id, () => ({ frames, lastSequence, width, height }));
+      break;
+    case 'probeLog':
+      reply(m.id, () => probeLog.toArray());
+      break;
+    default:
+      break;
+  }
+};
+
+function reply(id, fn) {
+  try {
+    const value = fn();
+    const transfer = value && value.data instanceof Uint8ClampedArray ? [value.data.buffer] : [];
+    post({ ev: 'reply', id, ok: true, value }, transfer);
+  } catch (err) {
+    post({ ev: 'reply', id, ok: false, error: String((err && err.message) || err) });
+  }
+}
+
+function snapshot(raw) {
+  if (!ctx || width === 0 || height === 0) {
+    return { width: 0, height: 0, data: raw ? new Uint8ClampedArray(0) : '' };
+  }
+  const img = ctx.getImageData(0, 0, width, height);
+  return { width, height, data: raw ? img.data : bytesToBase64(img.data) };
+}
+
+function start(m) {
+  if (ws || ended) return;
+  canvas = m.canvas;
+  probe = m.probe || null;
+  // A probe set from the start means frequent 1-pixel reads: keep the canvas in memory.
+  ctx = canvas.getContext('2d', { alpha: false, willReadFrequently: !!probe });
+  try {
+    ws = new WebSocket(m.url);
+  } catch (err) {
+    finish({ error: `cannot open the connection: ${err.message}` });
+    return;
+  }
+  ws.binaryType = 'arraybuffer';
+  ws.onopen = () => post({ ev: 'socket_open' });
+  ws.onmessage = onSocketMessage;
+  ws.onclose = (ev) => finish({ wsCode: ev.code });
+  ws.onerror = () => {};
+}
+
+function stop() {
+  queue.length = 0;
+  if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000);
+  ended = true;
+}
+
+let endReason = null;
+
+function finish({ wsCode, error } = {}) {
+  if (ended && ws === null) return;
+  ended = true;
+  post({ ev: 'closed', wsCode, error, reason: endReason });
+  ws = null;
+}
+
+function send(bytes) {
+  if (ws && ws.readyState === WebSocket.OPEN) ws.send(bytes);
+}
+
+function fail(message) {
+  if (ended) return;
+  post({ ev: 'error', message });
+  try {
+    send(P.makeJsonMessage(MSG.close_reason, outSequence++, { code: 'protocol_error', message: String(message).slice(0, 200) }));
+  } catch {
+    // nothing more to say
+  }
+  queue.length = 0;
+  if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000);
+}
+
+function onSocketMessage(ev) {
+  if (ended) return;
+  if (typeof ev.data === 'string') {
+    fail('text message refused');
+    return;
+  }
+  let msg;
+  try {
+    msg = P.parseMessage(ev.data);
+  } catch (err) {
+    fail(`bad message: ${err.message}`);
+    return;
+  }
+  try {
+    switch (msg.type) {
+      case MSG.hello:
+        onHello(P.parseJsonPayload(msg.payload));
+        break;
+      case MSG.close_reason:
+        onCloseReason(P.parseJsonPayload(msg.payload));
+        break;
+      case MSG.screen_info:
+      case MSG.frame:
+        queue.push(msg);
+        pump();
+        break;
+      case MSG.cursor_shape:
+        onCursorShape(parseCursorShape(msg.payload));
+        break;
+      case MSG.cursor_position:
+        post({ ev: 'cursor_position', ...parseCursorPosition(msg.payload) });
+        break;
+      default:
+        // Valid but not meant for viewers (viewers, frame_ack): ignore.
+        break;
+    }
+  } catch (err) {
+    fail(err.message);
+  }
+}
+
+function str(v, max) {
+  return typeof v === 'string' ? v.slice(0, max) : '';
+}
+
+function onHello(obj) {
+  if (obj.protocol !== undefined && obj.protocol !== 1) {
+    fail('unsupported protocol version');
+    return;
+  }
+  const c = obj.customer && typeof obj.customer === 'object' ? obj.customer : {};
+  post({ ev: 'hello', name: str(c.name, 256), description: str(c.description, 4096) });
+}
+
+function onCloseReason(obj) {
+  endReason = { code: str(obj.code, 64), message: str(obj.message, 1024) };
+  post({ ev: 'close_reason', ...endReason });
+}
+
+function onCursorShape(shape) {
+  const pixels = new Uint8ClampedArray(shape.rgba); // a copy: the socket buffer is not ours to keep
+  cursorChain = cursorChain
+    .then(() => createImageBitmap(new ImageData(pixels, shape.width, shape.height), { premultiplyAlpha: 'default' }))
+    .then((bitmap) => {
+      post({ ev: 'cursor_shape', bitmap, width: shape.width, height: shape.height, hotX: shape.hotX, hotY: shape.hotY }, [bitmap]);
+    })
+    .catch((err) => post({ ev: 'error', message: `cursor: ${err.message}` }));
+}
+
+async function pump() {
+  if (pumping) return;
+  pumping = true;
+  try {
+    while (queue.length > 0 && !ended) {
+      const msg = queue.shift();
+      if (msg.type === MSG.screen_info) {
+        onScreenInfo(P.parseJsonPayload(msg.payload));
+      } else {
+        await onFrame(msg);
+      }
+    }
+  } catch (err) {
+    fail(err.message);
+  } finally {
+    pumping = false;
+  }
+}
+
+function onScreenInfo(obj) {
+  const size = checkScreenInfo(obj);
+  if (size.width !== width || size.height !== height) {
+    width = size.width;
+    height = size.height;
+    canvas.width = width; // resizing clears the canvas; the next frame covers the whole screen
+    canvas.height = height;
+  }
+  post({ ev: 'screen', width, height });
+}
+
+async function onFrame(msg) {
+  if (width === 0) throw new Error('frame before screen_info');
+  const tiles = P.parseFrame(msg.payload, width, height);
+  const painted = await decodeFrame(tiles);
+  if (ended) return;
+  let probeHit = false;
+  for (const t of painted) {
+    ctx.putImageData(new ImageData(t.rgba, t.w, t.h), t.x, t.y);
+    if (probe && !probeHit && tileContains(t, probe)) probeHit = true;
+  }
+  frames += 1;
+  lastSequence = msg.sequence;
+  send(P.makeFrameAck(outSequence++, msg.sequence));
+  if (probeHit) {
+    const px = ctx.getImageData(probe.x, probe.y, 1, 1).data;
+    probeLog.push({ seq: msg.sequence, rgb: [px[0], px[1], px[2]], t: performance.timeOrigin + performance.now() });
+  }
+  if (!live) {
+    live = true;
+    post({ ev: 'live' });
+  }
+}
