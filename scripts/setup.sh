@@ -9,7 +9,7 @@ apt_packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format clang-tidy
   # libraries (Boost 1.81 components by name: the default libboost-all-dev is 1.74)
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-program-options1.81-dev
-  libssl-dev libsodium-dev libsqlite3-dev libzstd-dev zstd
+  libssl-dev libsodium-dev libsqlite3-dev libzstd-dev zstd zlib1g-dev
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # a desktop for tests and the demo
