@@ -1,0 +1,307 @@
+// The visit wire protocol, version 1, for the console: the mirror of src/protocol/ in C++.
+// docs/protocol.md is the single source; the golden fixtures in tests/fixtures/protocol/ are
+// checked by both implementations (tests/js/protocol.test.mjs). Plain ES module without
+// dependencies or DOM: works in pages, Web Workers and Node 20.
+//
+// Errors: every parser throws a ProtocolError whose `reason` is one of the C++ parse_error
+// names ('truncated', 'unknown_type', 'bad_flags', 'too_large', 'bad_size', 'bad_json',
+// 'bad_tile', 'bad_value'). Checks happen before any allocation proportional to the input.
+
+export const VERSION = 1;
+export const HEADER_SIZE = 16;
+export const CELL_SIZE = 64;
+export const FRAME_HEADER_SIZE = 4;
+export const TILE_HEADER_SIZE = 14;
+export const CREDIT_FRAMES = 4;
+
+export const MessageType = Object.freeze({
+  hello: 0x01,
+  close_reason: 0x02,
+  screen_info: 0x03,
+  viewers: 0x04,
+  frame: 0x10,
+  frame_ack: 0x11,
+  cursor_shape: 0x12,
+  cursor_position: 0x13,
+});
+
+export const TileEncoding = Object.freeze({ solid: 0, raw: 1, palette: 2 });
+
+/** close_reason codes (docs/protocol.md §6), the same enum as C++ visit::protocol::close_code. */
+export const CloseCode = Object.freeze({
+  protocol_error: 'protocol_error',
+  version_mismatch: 'version_mismatch',
+  too_large: 'too_large',
+  unauthorized: 'unauthorized',
+  forbidden_origin: 'forbidden_origin',
+  not_found: 'not_found',
+  server_shutdown: 'server_shutdown',
+  customer_left: 'customer_left',
+  replaced: 'replaced',
+});
+export const CLOSE_CODES = Object.freeze(Object.values(CloseCode));
+
+export const Limits = Object.freeze({
+  maxFramePayload: 8 * 1024 * 1024,
+  maxMessageSize: 8 * 1024 * 1024 + HEADER_SIZE,
+  maxTileData: 16384,
+  maxScreenDimension: 8192,
+  maxNameBytes: 128,
+  maxDescriptionBytes: 2048,
+  maxCursorDimension: 128,
+});
+
+/** Payload limit per type; for fixed-size types the exact size. */
+export const MAX_PAYLOAD = Object.freeze({
+  [MessageType.hello]: 16 * 1024,
+  [MessageType.close_reason]: 4 * 1024,
+  [MessageType.screen_info]: 1024,
+  [MessageType.viewers]: 1024,
+  [MessageType.frame]: Limits.maxFramePayload,
+  [MessageType.frame_ack]: 4,
+  [MessageType.cursor_shape]: 8 + 128 * 128 * 4,
+  [MessageType.cursor_position]: 6,
+});
+
+const JSON_TYPES = new Set([
+  MessageType.hello,
+  MessageType.close_reason,
+  MessageType.screen_info,
+  MessageType.viewers,
+]);
+
+// The last four bytes of every deflate segment (the sync flush's empty stored block).
+const SYNC_MARKER = [0x00, 0x00, 0xff, 0xff];
+const MIN_SEGMENT = 5;
+
+export class ProtocolError extends Error {
+  constructor(reason, detail) {
+    super(detail ? `${reason}: ${detail}` : reason);
+    this.name = 'ProtocolError';
+    this.reason = reason;
+  }
+}
+
+function fail(reason, detail) {
+  throw new ProtocolError(reason, detail);
+}
+
+function asBytes(data) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError('expected an ArrayBuffer or a Uint8Array');
+}
+
+function view(bytes) {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Microseconds of wall clock, for header timestamps. */
+export function nowUs() {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * A JSON payload as an object. Throws ProtocolError('bad_json') unless the payload is valid
+ * UTF-8 holding exactly one JSON object (a BOM is refused, as in C++).
+ */
+export function parseJsonPayload(payload) {
+  const bytes = asBytes(payload);
+  let value;
+  try {
+    value = JSON.parse(utf8Decoder.decode(bytes));
+  } catch (e) {
+    fail('bad_json', e.message);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail('bad_json', 'not a JSON object');
+  }
+  return value;
+}
+
+function checkCursorShape(payload) {
+  if (payload.length < 8) fail('bad_size', 'cursor_shape header');
+  const dv = view(payload);
+  const w = dv.getUint16(0, true);
+  const h = dv.getUint16(2, true);
+  const hotX = dv.getUint16(4, true);
+  const hotY = dv.getUint16(6, true);
+  const max = Limits.maxCursorDimension;
+  if (w < 1 || w > max || h < 1 || h > max || hotX >= w || hotY >= h) {
+    fail('bad_value', 'cursor_shape fields');
+  }
+  if (payload.length !== 8 + w * h * 4) fail('bad_size', 'cursor_shape pixels');
+  return { w, h, hotX, hotY, rgba: payload.subarray(8) };
+}
+
+function checkCursorPosition(payload) {
+  if (payload.length !== 6) fail('bad_size', 'cursor_position');
+  if (payload[4] > 1 || payload[5] !== 0) fail('bad_value', 'cursor_position visible/reserved');
+  const dv = view(payload);
+  return { x: dv.getUint16(0, true), y: dv.getUint16(2, true), visible: payload[4] === 1 };
+}
+
+/** {w, h, hotX, hotY, rgba: Uint8Array} of a cursor_shape payload; throws on malformed input. */
+export function parseCursorShape(payload) {
+  return checkCursorShape(asBytes(payload));
+}
+
+/** {x, y, visible} of a cursor_position payload; throws on malformed input. */
+export function parseCursorPosition(payload) {
+  return checkCursorPosition(asBytes(payload));
+}
+
+/** The acknowledged sequence of a frame_ack payload. */
+export function parseFrameAck(payload) {
+  const bytes = asBytes(payload);
+  if (bytes.length !== 4) fail('bad_size', 'frame_ack');
+  return view(bytes).getUint32(0, true);
+}
+
+/**
+ * One whole protocol message (one WebSocket binary message) ->
+ * {type, flags, channel, sequence, timestampUs, payload}. `payload` is a view into the input.
+ * Checks as C++ parse_message does: size, known type, flags and channel 0, the type's limit,
+ * exact sizes, cursor fields, and for JSON types valid UTF-8 holding one JSON object (the
+ * parsed object is kept as `json`, so callers need not parse twice).
+ */
+export function parseMessage(data) {
+  const bytes = asBytes(data);
+  if (bytes.length < HEADER_SIZE) fail('truncated', `message of ${bytes.length} bytes`);
+  const dv = view(bytes);
+  const type = bytes[0];
+  const limit = MAX_PAYLOAD[type];
+  if (limit === undefined) fail('unknown_type', `type 0x${type.toString(16)}`);
+  const flags = bytes[1];
+  const channel = dv.getUint16(2, true);
+  if (flags !== 0 || channel !== 0) fail('bad_flags');
+  const sequence = dv.getUint32(4, true);
+  const timestampUs = dv.getUint32(12, true) * 4294967296 + dv.getUint32(8, true);
+  const payload = bytes.subarray(HEADER_SIZE);
+  if (payload.length > limit) fail('too_large', `${payload.length} > ${limit}`);
+  const msg = { type, flags, channel, sequence, timestampUs, payload };
+  if (JSON_TYPES.has(type)) {
+    msg.json = parseJsonPayload(payload);
+  } else if (type === MessageType.frame_ack) {
+    parseFrameAck(payload);
+  } else if (type === MessageType.cursor_position) {
+    checkCursorPosition(payload);
+  } else if (type === MessageType.cursor_shape) {
+    checkCursorShape(payload);
+  } else if (type === MessageType.frame && payload.length < FRAME_HEADER_SIZE + TILE_HEADER_SIZE + 3) {
+    fail('truncated', 'frame smaller than one tile');
+  }
+  return msg;
+}
+
+/** Bits per packed palette index for a palette of n colours (docs/protocol.md §4). */
+export function paletteBits(n) {
+  return n <= 2 ? 1 : n <= 4 ? 2 : n <= 16 ? 4 : 8;
+}
+
+function endsWithSyncMarker(segment) {
+  if (segment.length < MIN_SEGMENT) return false;
+  const o = segment.length - 4;
+  return SYNC_MARKER.every((b, i) => segment[o + i] === b);
+}
+
+function tileDataOk(encoding, data) {
+  switch (encoding) {
+    case TileEncoding.solid:
+      return data.length === 3;
+    case TileEncoding.raw:
+      return endsWithSyncMarker(data);
+    case TileEncoding.palette: {
+      if (data.length === 0) return false;
+      const header = 1 + (data[0] + 1) * 3;
+      return data.length >= header + MIN_SEGMENT && endsWithSyncMarker(data.subarray(header));
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * A frame payload against a screen of width x height -> array of {x, y, w, h, encoding, data}
+ * (data a view into the payload), with the same checks as C++ parse_frame: the cell grid,
+ * w = min(64, width - x) and h likewise, no cell twice, 1 <= tile_count <= cells, data length
+ * <= 16384 and inside the payload, known encoding, solid data 3 bytes, palette header inside
+ * the data, deflate segments ending with 00 00 FF FF, no bytes after the last tile.
+ */
+export function parseFrame(payload, width, height) {
+  const bytes = asBytes(payload);
+  const maxDim = Limits.maxScreenDimension;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || width > maxDim ||
+      height < 1 || height > maxDim) {
+    fail('bad_value', `screen ${width}x${height}`);
+  }
+  if (bytes.length < FRAME_HEADER_SIZE) fail('truncated', 'frame header');
+  const dv = view(bytes);
+  const columns = Math.ceil(width / CELL_SIZE);
+  const cells = columns * Math.ceil(height / CELL_SIZE);
+  const count = dv.getUint16(0, true);
+  if (count === 0 || count > cells || dv.getUint16(2, true) !== 0) {
+    fail('bad_value', `tile_count ${count} of ${cells} cells`);
+  }
+  if ((bytes.length - FRAME_HEADER_SIZE) / TILE_HEADER_SIZE < count) fail('truncated', 'tiles');
+  const seen = new Uint8Array(cells);
+  const tiles = new Array(count);
+  let off = FRAME_HEADER_SIZE;
+  for (let i = 0; i < count; i++) {
+    if (bytes.length - off < TILE_HEADER_SIZE) fail('truncated', `tile ${i} header`);
+    const x = dv.getUint16(off, true);
+    const y = dv.getUint16(off + 2, true);
+    const w = dv.getUint16(off + 4, true);
+    const h = dv.getUint16(off + 6, true);
+    const encoding = bytes[off + 8];
+    const reserved = bytes[off + 9];
+    const length = dv.getUint32(off + 10, true);
+    if (x % CELL_SIZE !== 0 || x >= width || y % CELL_SIZE !== 0 || y >= height ||
+        w !== Math.min(CELL_SIZE, width - x) || h !== Math.min(CELL_SIZE, height - y) ||
+        encoding > 2 || reserved !== 0 || length > Limits.maxTileData) {
+      fail('bad_tile', `tile ${i} at ${x},${y} ${w}x${h} encoding ${encoding} length ${length}`);
+    }
+    const start = off + TILE_HEADER_SIZE;
+    if (bytes.length - start < length) fail('truncated', `tile ${i} data`);
+    const data = bytes.subarray(start, start + length);
+    if (!tileDataOk(encoding, data)) fail('bad_tile', `tile ${i} data`);
+    const cell = (y / CELL_SIZE) * columns + x / CELL_SIZE;
+    if (seen[cell]) fail('bad_tile', `cell ${x},${y} twice`);
+    seen[cell] = 1;
+    tiles[i] = { x, y, w, h, encoding, data };
+    off = start + length;
+  }
+  if (off !== bytes.length) fail('bad_size', 'bytes after the last tile');
+  return tiles;
+}
+
+// --- writing -------------------------------------------------------------------------------
+
+/** A whole message: 16-byte header + payload (Uint8Array). Returns a Uint8Array. */
+export function makeMessage(type, sequence, payload = new Uint8Array(0), timestampUs = nowUs()) {
+  const body = asBytes(payload);
+  const out = new Uint8Array(HEADER_SIZE + body.length);
+  const dv = view(out);
+  out[0] = type;
+  dv.setUint32(4, sequence >>> 0, true);
+  dv.setUint32(8, timestampUs % 4294967296, true);
+  dv.setUint32(12, Math.floor(timestampUs / 4294967296), true);
+  out.set(body, HEADER_SIZE);
+  return out;
+}
+
+/** A JSON message (hello, close_reason, screen_info, viewers) from a plain object. */
+export function makeJsonMessage(type, sequence, obj, timestampUs = nowUs()) {
+  return makeMessage(type, sequence, utf8Encoder.encode(JSON.stringify(obj)), timestampUs);
+}
+
+/** A frame_ack acknowledging frame `ackedSeq`. */
+export function makeFrameAck(sequence, ackedSeq, timestampUs = nowUs()) {
+  const payload = new Uint8Array(4);
+  view(payload).setUint32(0, ackedSeq >>> 0, true);
+  return makeMessage(MessageType.frame_ack, sequence, payload, timestampUs);
+}
