@@ -1,5 +1,5 @@
 // Unit tests of the console's pure logic (no DOM): routes, scaling, formatting, the API
-// client with a fake fetch, the probe ring and the cursor payload parsers.
+// client with a fake fetch, the probe ring and the viewer's screen_info check.
 // Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,8 @@ import {
 } from '../../web/js/format.js';
 import { createApi, ApiError } from '../../web/js/api.js';
 import { Ring, bytesToBase64, tileContains } from '../../web/js/ring.js';
-import { parseCursorShape, parseCursorPosition, checkScreenInfo } from '../../web/js/viewer_messages.js';
+import { checkScreenInfo } from '../../web/js/viewer_messages.js';
+import { CLOSE_CODES } from '../../web/js/protocol.js';
 
 const ID = '0123456789abcdef0123456789abcdef';
 
@@ -139,6 +140,10 @@ test('format: close reasons', () => {
   assert.equal(closeText({ code: 'toString', message: '' }), 'Connection closed (toString)');
   assert.equal(closeText(null, 1006), 'Connection lost');
   assert.equal(closeText(null, 1000), 'Customer disconnected');
+  // Every protocol close code has its own wording.
+  for (const code of CLOSE_CODES) {
+    assert.doesNotMatch(closeText({ code, message: '' }), /Connection closed \(/, code);
+  }
 });
 
 function fakeFetch(routes) {
@@ -227,37 +232,6 @@ test('tileContains', () => {
   assert.ok(tileContains(t, { x: 127, y: 143 }));
   assert.ok(!tileContains(t, { x: 128, y: 130 }));
   assert.ok(!tileContains(t, { x: 70, y: 144 }));
-});
-
-function cursorPayload(w, h, hx, hy, extra = 0) {
-  const p = new Uint8Array(8 + w * h * 4 + extra);
-  const v = new DataView(p.buffer);
-  v.setUint16(0, w, true); v.setUint16(2, h, true); v.setUint16(4, hx, true); v.setUint16(6, hy, true);
-  return p;
-}
-
-test('cursor_shape parsing and limits', () => {
-  const s = parseCursorShape(cursorPayload(16, 24, 3, 5));
-  assert.deepEqual([s.width, s.height, s.hotX, s.hotY, s.rgba.length], [16, 24, 3, 5, 16 * 24 * 4]);
-  assert.doesNotThrow(() => parseCursorShape(cursorPayload(128, 128, 127, 127)));
-  assert.throws(() => parseCursorShape(cursorPayload(129, 1, 0, 0)));
-  assert.throws(() => parseCursorShape(cursorPayload(0, 1, 0, 0)));
-  assert.throws(() => parseCursorShape(cursorPayload(4, 4, 4, 0)));
-  assert.throws(() => parseCursorShape(cursorPayload(4, 4, 0, 0, 1)));
-  assert.throws(() => parseCursorShape(cursorPayload(4, 4, 0, 0).subarray(0, 20)));
-  assert.throws(() => parseCursorShape(new Uint8Array(3)));
-});
-
-test('cursor_position parsing', () => {
-  const p = new Uint8Array([0x10, 0x01, 0x20, 0x00, 1, 0]);
-  assert.deepEqual(parseCursorPosition(p), { x: 272, y: 32, visible: true });
-  assert.deepEqual(parseCursorPosition(new Uint8Array(6)), { x: 0, y: 0, visible: false });
-  // A view into a larger buffer at an offset.
-  const big = new Uint8Array(16 + 6);
-  big.set(p, 16);
-  assert.deepEqual(parseCursorPosition(big.subarray(16)), { x: 272, y: 32, visible: true });
-  assert.throws(() => parseCursorPosition(new Uint8Array(5)));
-  assert.throws(() => parseCursorPosition(new Uint8Array(7)));
 });
 
 test('screen_info validation', () => {

@@ -183,7 +183,10 @@ export function mountSession(container, { id, name, probe, onBack }) {
         if (state === 'connecting') setState('waiting');
         break;
       case 'hello':
-        if (m.name) setText(nameEl, m.name);
+        if (m.name) {
+          setText(nameEl, m.name);
+          document.title = `${m.name} — visit`;
+        }
         setText(descEl, m.description || '');
         descEl.title = m.description || '';
         break;

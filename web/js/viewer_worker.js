@@ -10,21 +10,11 @@
 import * as P from './protocol.js';
 import { decodeFrame } from './frame_decoder.js';
 import { Ring, bytesToBase64, tileContains } from './ring.js';
-import { parseCursorShape, parseCursorPosition, checkScreenInfo } from './viewer_messages.js';
+import { checkScreenInfo } from './viewer_messages.js';
 
 const PROBE_LOG_SIZE = 4096;
 
-// Message types (docs/protocol.md §3). TODO(console): take them from protocol.js once it lands.
-const MSG = {
-  hello: 0x01,
-  close_reason: 0x02,
-  screen_info: 0x03,
-  viewers: 0x04,
-  frame: 0x10,
-  frame_ack: 0x11,
-  cursor_shape: 0x12,
-  cursor_position: 0x13,
-};
+const MSG = P.MessageType;
 
 let canvas = null;
 let ctx = null;
@@ -37,6 +27,7 @@ let outSequence = 1;
 let live = false;
 let ended = false;
 let probe = null;
+let endReason = null; // {code, message} from close_reason, or our own protocol error
 const probeLog = new Ring(PROBE_LOG_SIZE);
 
 // Frames and screen_info go through one queue, handled in arrival order, one at a time.
@@ -118,8 +109,6 @@ function stop() {
   ended = true;
 }
 
-let endReason = null;
-
 function finish({ wsCode, error } = {}) {
   if (ended && ws === null) return;
   ended = true;
@@ -133,9 +122,10 @@ function send(bytes) {
 
 function fail(message) {
   if (ended) return;
+  if (!endReason) endReason = { code: P.CloseCode.protocol_error, message: String(message) };
   post({ ev: 'error', message });
   try {
-    send(P.makeJsonMessage(MSG.close_reason, outSequence++, { code: 'protocol_error', message: String(message).slice(0, 200) }));
+    send(P.makeJsonMessage(MSG.close_reason, outSequence++, { code: P.CloseCode.protocol_error, message: String(message).slice(0, 200) }));
   } catch {
     // nothing more to say
   }
@@ -159,10 +149,10 @@ function onSocketMessage(ev) {
   try {
     switch (msg.type) {
       case MSG.hello:
-        onHello(P.parseJsonPayload(msg.payload));
+        onHello(msg.json || P.parseJsonPayload(msg.payload));
         break;
       case MSG.close_reason:
-        onCloseReason(P.parseJsonPayload(msg.payload));
+        onCloseReason(msg.json || P.parseJsonPayload(msg.payload));
         break;
       case MSG.screen_info:
       case MSG.frame:
@@ -170,10 +160,10 @@ function onSocketMessage(ev) {
         pump();
         break;
       case MSG.cursor_shape:
-        onCursorShape(parseCursorShape(msg.payload));
+        onCursorShape(P.parseCursorShape(msg.payload));
         break;
       case MSG.cursor_position:
-        post({ ev: 'cursor_position', ...parseCursorPosition(msg.payload) });
+        post({ ev: 'cursor_position', ...P.parseCursorPosition(msg.payload) });
         break;
       default:
         // Valid but not meant for viewers (viewers, frame_ack): ignore.
@@ -205,9 +195,9 @@ function onCloseReason(obj) {
 function onCursorShape(shape) {
   const pixels = new Uint8ClampedArray(shape.rgba); // a copy: the socket buffer is not ours to keep
   cursorChain = cursorChain
-    .then(() => createImageBitmap(new ImageData(pixels, shape.width, shape.height), { premultiplyAlpha: 'default' }))
+    .then(() => createImageBitmap(new ImageData(pixels, shape.w, shape.h), { premultiplyAlpha: 'default' }))
     .then((bitmap) => {
-      post({ ev: 'cursor_shape', bitmap, width: shape.width, height: shape.height, hotX: shape.hotX, hotY: shape.hotY }, [bitmap]);
+      post({ ev: 'cursor_shape', bitmap, width: shape.w, height: shape.h, hotX: shape.hotX, hotY: shape.hotY }, [bitmap]);
     })
     .catch((err) => post({ ev: 'error', message: `cursor: ${err.message}` }));
 }
@@ -219,7 +209,7 @@ async function pump() {
     while (queue.length > 0 && !ended) {
       const msg = queue.shift();
       if (msg.type === MSG.screen_info) {
-        onScreenInfo(P.parseJsonPayload(msg.payload));
+        onScreenInfo(msg.json || P.parseJsonPayload(msg.payload));
       } else {
         await onFrame(msg);
       }
@@ -249,7 +239,8 @@ async function onFrame(msg) {
   if (ended) return;
   let probeHit = false;
   for (const t of painted) {
-    ctx.putImageData(new ImageData(t.rgba, t.w, t.h), t.x, t.y);
+    const rgba = t.rgba instanceof Uint8ClampedArray ? t.rgba : new Uint8ClampedArray(t.rgba.buffer, t.rgba.byteOffset, t.rgba.byteLength);
+    ctx.putImageData(new ImageData(rgba, t.w, t.h), t.x, t.y);
     if (probe && !probeHit && tileContains(t, probe)) probeHit = true;
   }
   frames += 1;
