@@ -18,14 +18,20 @@ namespace visit::codec {
 // DEFLATE, fresh per tile, sync-flushed); they trade CPU for bytes. The defaults are the
 // measured best for desktop content (docs/performance.md, F2).
 struct encoder_options {
+  enum class deflater : std::uint8_t {
+    builtin,  // codec/deflate_encoder.hpp: greedy matching, one Huffman block; fastest
+    zlib,     // zlib with the settings below
+  };
   enum class strategy : std::uint8_t {
     normal,        // LZ77 matches + Huffman (zlib Z_DEFAULT_STRATEGY)
     rle,           // matches at distance 1 only (Z_RLE)
     huffman_only,  // no matches (Z_HUFFMAN_ONLY)
   };
-  int level = 1;  // zlib level 1..9
+  deflater engine = deflater::builtin;
+  // zlib only:
+  int level = 1;  // 1..9
   strategy mode = strategy::normal;
-  int mem_level = 8;     // zlib memLevel 1..9: hash size, which deflateReset clears per tile
+  int mem_level = 8;     // 1..9: hash size, which deflateReset clears per tile
   int window_bits = 15;  // 9..15; a tile is at most 12 KiB, so 14 loses nothing
 };
 

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cstring>
 #include <stdexcept>
 
+#include "codec/deflate_encoder.hpp"
 #include "codec/tile_codec.hpp"
 
 namespace visit::codec {
@@ -17,11 +19,21 @@ constexpr int cell = protocol::cell_size;
 constexpr std::size_t cell_pixels = std::size_t{cell} * cell;
 constexpr std::size_t max_palette = 256;
 
-// Loads a BGRX pixel as 0x00RRGGBB (little-endian hosts), dropping X.
+static_assert(std::endian::native == std::endian::little, "pixel loads assume little-endian");
+
+// Loads a BGRX pixel as 0x00RRGGBB, dropping X.
 inline std::uint32_t load_pixel(const std::uint8_t* p) {
   std::uint32_t v;
   std::memcpy(&v, p, 4);
   return v & 0x00FFFFFFu;
+}
+
+constexpr int prefetch_rows = 6;
+
+inline void prefetch_row(const std::uint8_t* origin, int stride, int y, int w) {
+  const std::uint8_t* row = origin + static_cast<std::ptrdiff_t>(y) * stride;
+  for (int x = 0; x < w * 4; x += 64) __builtin_prefetch(row + x);
+  __builtin_prefetch(row + w * 4 - 1);
 }
 
 // Colour -> index for up to 256 colours: open addressing in 1024 slots (load <= 1/4, so
@@ -36,8 +48,12 @@ class palette_builder {
     clear();
     std::uint32_t prev = load_pixel(origin) ^ 1u;  // differs from the first pixel
     std::uint8_t prev_index = 0;
+    // Rows are a stride apart, in different pages, so the hardware prefetcher does not follow
+    // them: ask for a few rows ahead (the frame is usually not in cache yet).
+    for (int y = 0; y < std::min(h, prefetch_rows); ++y) prefetch_row(origin, stride, y, w);
     for (int y = 0; y < h; ++y) {
       const std::uint8_t* row = origin + static_cast<std::ptrdiff_t>(y) * stride;
+      if (y + prefetch_rows < h) prefetch_row(origin, stride, y + prefetch_rows, w);
       for (int x = 0; x < w; ++x) {
         std::uint32_t c = load_pixel(row + 4 * x);
         if (c != prev) {  // runs are the common case on screens: skip the lookup
@@ -105,6 +121,8 @@ int zlib_strategy(encoder_options::strategy s) {
 }  // namespace
 
 struct tile_encoder::impl {
+  encoder_options options;
+  deflate_encoder builtin;
   z_stream zs{};
   palette_builder palette;
   std::array<std::uint8_t, cell_pixels> indices{};
@@ -113,17 +131,26 @@ struct tile_encoder::impl {
   // Deflate output: stored blocks bound the worst case at input + 5 bytes per 16 KiB block
   // + the sync flush, far below this.
   std::array<std::uint8_t, protocol::max_tile_data> compressed{};
+  static_assert(deflate_encoder::bound(cell_pixels * 3) <= protocol::max_tile_data);
 
-  explicit impl(const encoder_options& o) {
+  explicit impl(const encoder_options& o) : options(o) {
+    if (options.engine != encoder_options::deflater::zlib) return;
     int rc =
         deflateInit2(&zs, o.level, Z_DEFLATED, -o.window_bits, o.mem_level, zlib_strategy(o.mode));
     // Only invalid options or out of memory get here, both at start-up: fail loudly.
     if (rc != Z_OK) throw std::runtime_error("tile_encoder: deflateInit2 failed");
   }
-  ~impl() { deflateEnd(&zs); }
+  ~impl() {
+    if (options.engine == encoder_options::deflater::zlib) deflateEnd(&zs);
+  }
+  impl(const impl&) = delete;
+  impl& operator=(const impl&) = delete;
 
   // A fresh raw-deflate segment of `size` bytes of `plain`, ended by a sync flush.
   std::span<const std::uint8_t> deflate_segment(std::size_t size) {
+    if (options.engine == encoder_options::deflater::builtin) {
+      return {compressed.data(), builtin.compress({plain.data(), size}, compressed)};
+    }
     deflateReset(&zs);
     zs.next_in = plain.data();
     zs.avail_in = static_cast<uInt>(size);

@@ -62,12 +62,13 @@ TEST(tile_codec, every_option_round_trips) {
   for (auto mode : {s::normal, s::rle, s::huffman_only}) {
     for (int level : {1, 6, 9}) {
       for (int window : {9, 14, 15}) {
-        expect_round_trip(mixed, {level, mode, 8, window});
+        expect_round_trip(mixed, {encoder_options::deflater::zlib, level, mode, 8, window});
       }
     }
   }
-  expect_round_trip(mixed, {1, s::normal, 1, 15});
-  expect_round_trip(mixed, {1, s::normal, 9, 15});
+  expect_round_trip(mixed, {encoder_options::deflater::zlib, 1, s::normal, 1, 15});
+  expect_round_trip(mixed, {});
+  expect_round_trip(mixed, {encoder_options::deflater::zlib, 1, s::normal, 9, 15});
 }
 
 // One 64x64 cell with `colours` distinct colours.
@@ -163,7 +164,7 @@ TEST(tile_codec, stride_wider_than_row) {
 TEST(tile_codec, worst_case_tile_within_limit) {
   frame_buffer f(64, 64);
   fill_random(f, 77);
-  tile_encoder enc({9, encoder_options::strategy::normal, 9, 15});
+  tile_encoder enc;
   std::vector<std::uint8_t> rec;
   enc.encode(f.view(), 0, 0, rec);
   EXPECT_LE(rec.size() - protocol::tile_header_size, protocol::max_tile_data);
