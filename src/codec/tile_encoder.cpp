@@ -54,14 +54,26 @@ class palette_builder {
     for (int y = 0; y < h; ++y) {
       const std::uint8_t* row = origin + static_cast<std::ptrdiff_t>(y) * stride;
       if (y + prefetch_rows < h) prefetch_row(origin, stride, y + prefetch_rows, w);
-      for (int x = 0; x < w; ++x) {
-        std::uint32_t c = load_pixel(row + 4 * x);
-        if (c != prev) {  // runs are the common case on screens: skip the lookup
-          int index = lookup_or_insert(c);
-          if (index < 0) return false;
-          prev = c;
-          prev_index = static_cast<std::uint8_t>(index);
+      int x = 0;
+      // Runs are the common case on screens: four pixels equal to the previous one cost one
+      // comparison and no lookup.
+      for (; x + 4 <= w; x += 4) {
+        std::uint64_t two[2];
+        std::memcpy(two, row + 4 * x, 16);
+        const std::uint64_t prev2 = std::uint64_t{prev} << 32 | prev;
+        constexpr std::uint64_t rgb2 = 0x00FFFFFF00FFFFFFull;
+        if ((two[0] & rgb2) == prev2 && (two[1] & rgb2) == prev2) {
+          std::memset(indices, prev_index, 4);
+          indices += 4;
+          continue;
         }
+        for (int k = 0; k < 4; ++k) {
+          if (!add_pixel(load_pixel(row + 4 * (x + k)), prev, prev_index)) return false;
+          *indices++ = prev_index;
+        }
+      }
+      for (; x < w; ++x) {
+        if (!add_pixel(load_pixel(row + 4 * x), prev, prev_index)) return false;
         *indices++ = prev_index;
       }
     }
@@ -69,6 +81,16 @@ class palette_builder {
   }
 
   std::size_t size() const { return count_; }
+
+  // Updates (prev, prev_index) to colour c; false on the 257th colour.
+  bool add_pixel(std::uint32_t c, std::uint32_t& prev, std::uint8_t& prev_index) {
+    if (c == prev) return true;
+    int index = lookup_or_insert(c);
+    if (index < 0) return false;
+    prev = c;
+    prev_index = static_cast<std::uint8_t>(index);
+    return true;
+  }
   const std::uint32_t* colours() const { return colours_.data(); }
 
  private:
@@ -146,14 +168,14 @@ struct tile_encoder::impl {
   impl(const impl&) = delete;
   impl& operator=(const impl&) = delete;
 
-  // A fresh raw-deflate segment of `size` bytes of `plain`, ended by a sync flush.
-  std::span<const std::uint8_t> deflate_segment(std::size_t size) {
+  // A fresh raw-deflate segment of `input` (<= 12 KiB), ended by a sync flush.
+  std::span<const std::uint8_t> deflate_segment(std::span<const std::uint8_t> input) {
     if (options.engine == encoder_options::deflater::builtin) {
-      return {compressed.data(), builtin.compress({plain.data(), size}, compressed)};
+      return {compressed.data(), builtin.compress(input, compressed)};
     }
     deflateReset(&zs);
-    zs.next_in = plain.data();
-    zs.avail_in = static_cast<uInt>(size);
+    zs.next_in = const_cast<std::uint8_t*>(input.data());  // zlib does not write through it
+    zs.avail_in = static_cast<uInt>(input.size());
     zs.next_out = compressed.data();
     zs.avail_out = static_cast<uInt>(compressed.size());
     int rc = deflate(&zs, Z_SYNC_FLUSH);
@@ -200,9 +222,9 @@ void tile_encoder::encode(const frame_view& frame, int cell_x, int cell_y,
       const std::size_t row_bytes = (static_cast<std::size_t>(w) * bits + 7) / 8;
       std::uint8_t* dst = m.plain.data();
       const std::uint8_t* idx = m.indices.data();
-      if (bits == 8) {
-        std::memcpy(dst, idx, static_cast<std::size_t>(w) * h);
-      } else {
+      const std::span<const std::uint8_t> packed(bits == 8 ? idx : dst,
+                                                 row_bytes * static_cast<std::size_t>(h));
+      if (bits < 8) {
         const int per_byte = 8 / bits;
         for (int y = 0; y < h; ++y, idx += w, dst += row_bytes) {
           for (std::size_t b = 0; b < row_bytes; ++b) {
@@ -216,7 +238,7 @@ void tile_encoder::encode(const frame_view& frame, int cell_x, int cell_y,
           }
         }
       }
-      auto segment = m.deflate_segment(row_bytes * static_cast<std::size_t>(h));
+      auto segment = m.deflate_segment(packed);
       const std::size_t length = 1 + 3 * n + segment.size();
       header(protocol::tile_encoding::palette, length);
       out.push_back(static_cast<std::uint8_t>(n - 1));
@@ -238,7 +260,7 @@ void tile_encoder::encode(const frame_view& frame, int cell_x, int cell_y,
         dst[2] = src[0];
       }
     }
-    auto segment = m.deflate_segment(static_cast<std::size_t>(w) * h * 3);
+    auto segment = m.deflate_segment({m.plain.data(), static_cast<std::size_t>(w) * h * 3});
     header(protocol::tile_encoding::raw, segment.size());
     out.insert(out.end(), segment.begin(), segment.end());
     ++stats_.raw;
