@@ -1,0 +1,50 @@
+// visit-server's command line (docs/operations.md):
+//   visit-server --listen HOST:PORT --data-dir DIR (--tls-cert FILE --tls-key FILE | --self-signed)
+//                [--threads N] [--max-connections-per-address N]
+//   visit-server user add NAME --role admin|senior|technician --data-dir DIR   (password on stdin)
+// Failure: parse_command_line throws usage_error with a message for the user.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace visit::server {
+
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct serve_options {
+  std::string listen_host = "0.0.0.0";
+  std::uint16_t listen_port = 443;
+  std::filesystem::path data_dir;
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  bool self_signed = false;
+  int threads = 2;
+  int max_connections_per_address = 32;
+  int max_connections = 4096;
+};
+
+struct user_add_options {
+  std::string username;
+  std::string role;
+  std::filesystem::path data_dir;
+};
+
+struct help_request {};
+
+using command = std::variant<serve_options, user_add_options, help_request>;
+
+command parse_command_line(const std::vector<std::string>& args);  // args without argv[0]
+
+// Usernames: 1..64 bytes of A-Z a-z 0-9 . _ @ -, starting with a letter or digit.
+bool is_valid_username(std::string_view name);
+bool is_valid_role(std::string_view role);
+
+extern const char* const usage_text;
+
+}  // namespace visit::server

@@ -1,0 +1,426 @@
+#include "server/http_session.hpp"
+
+#include <sodium.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/json.hpp>
+#include <ctime>
+
+#include "server/crypto_helpers.hpp"
+#include "server/http_policy.hpp"
+#include "server/log.hpp"
+#include "server/route.hpp"
+#include "server/shared_state.hpp"
+#include "server/websocket_session.hpp"
+#include "web/web_assets.hpp"
+
+namespace visit::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+
+namespace {
+
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+bool is_json_content(std::string_view ct) {
+  constexpr std::string_view want = "application/json";
+  if (ct.size() < want.size()) return false;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    char c = ct[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != want[i]) return false;
+  }
+  return ct.size() == want.size() || ct[want.size()] == ';' || ct[want.size()] == ' ';
+}
+
+std::string iso_time(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string error_json(std::string_view message) {
+  json::object o;
+  o["error"] = message;
+  return json::serialize(o);
+}
+
+// A string member of `o` within [1, max] bytes of valid UTF-8, or nullopt.
+std::optional<std::string> bounded_string(const json::object& o, std::string_view key,
+                                          std::size_t max) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_string()) return std::nullopt;
+  const auto& s = it->value().as_string();
+  std::string_view sv(s.data(), s.size());
+  if (sv.empty() || sv.size() > max || !protocol::is_valid_utf8(sv)) return std::nullopt;
+  return std::string(sv);
+}
+
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(tcp::socket&& socket, ssl::context& tls, std::shared_ptr<shared_state> state,
+               connection_limiter::slot slot, std::string peer)
+      : stream_(std::move(socket), tls),
+        state_(std::move(state)),
+        peer_(std::move(peer)),
+        ip_(slot.address()),
+        slot_(std::move(slot)) {}
+
+  void run() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      beast::get_lowest_layer(self->stream_).expires_after(shared_state::http_timeout);
+      self->stream_.async_handshake(
+          ssl::stream_base::server,
+          beast::bind_front_handler(&http_session::on_handshake, self->shared_from_this()));
+    });
+  }
+
+ private:
+  void on_handshake(beast::error_code ec) {
+    if (ec) {
+      log_line("tls_handshake_failed address=" + peer_ + " error=" + log_quote(ec.message()));
+      return;
+    }
+    do_read();
+  }
+
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_state::http_header_limit));
+    parser_->body_limit(shared_state::http_body_limit);
+    beast::get_lowest_layer(stream_).expires_after(shared_state::http_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return do_close();
+    if (ec == http::error::header_limit || ec == http::error::body_limit) {
+      bool header = ec == http::error::header_limit;
+      log_line("refused address=" + peer_ +
+               " reason=too_large what=" + (header ? "http_header" : "http_body"));
+      response res{
+          header ? http::status::request_header_fields_too_large : http::status::payload_too_large,
+          11};
+      finish_response(res, error_json("request too large"), false, true);
+      return send(std::move(res));
+    }
+    if (ec) return;  // timeout, reset, garbage: drop the connection (socket closes with us)
+    handle(parser_->release());
+  }
+
+  // --- routing ----------------------------------------------------------------------------
+  void handle(request&& req) {
+    std::string_view method = req.method_string();
+    route_match r = route_request(method, req.target(),
+                                  [](std::string_view p) { return web::find_asset(p) != nullptr; });
+    if (req[http::field::host].empty() && r.kind != route_kind::bad_request) {
+      return send(error(req, http::status::bad_request, "missing Host header"));
+    }
+    switch (r.kind) {
+      case route_kind::static_file:
+        return serve_static(req, r.asset);
+      case route_kind::login:
+        return login(std::move(req));
+      case route_kind::logout:
+        return logout(req);
+      case route_kind::me:
+        return me(req);
+      case route_kind::requests:
+        return list_requests(req);
+      case route_kind::ws_customer:
+      case route_kind::ws_view:
+        return upgrade(std::move(req), r);
+      case route_kind::method_not_allowed: {
+        auto res = error(req, http::status::method_not_allowed, "method not allowed");
+        res.set(http::field::allow, r.allow);
+        return send(std::move(res));
+      }
+      case route_kind::bad_request:
+        return send(error(req, http::status::bad_request, "bad request"));
+      case route_kind::not_found:
+        break;
+    }
+    send(error(req, http::status::not_found, "not found"));
+  }
+
+  // --- responses --------------------------------------------------------------------------
+  static void finish_response(response& res, std::string body, bool api, bool close) {
+    res.set(http::field::server, "visit-server");
+    for (const auto& [name, value] : security_headers()) res.set(name, value);
+    res.set(http::field::cache_control, api ? "no-store" : "no-cache");
+    if (!body.empty() && res[http::field::content_type].empty()) {
+      res.set(http::field::content_type, "application/json");
+    }
+    res.body() = std::move(body);
+    if (close) res.keep_alive(false);
+    res.prepare_payload();
+  }
+
+  response json_reply(const request& req, http::status status, std::string body) {
+    response res{status, req.version()};
+    res.keep_alive(req.keep_alive());
+    finish_response(res, std::move(body), true, false);
+    return res;
+  }
+
+  response error(const request& req, http::status status, std::string_view message) {
+    return json_reply(req, status, error_json(message));
+  }
+
+  void send(response&& res) {
+    bool close = !res.keep_alive();
+    auto sp = std::make_shared<response>(std::move(res));
+    res_ = sp;
+    beast::get_lowest_layer(stream_).expires_after(shared_state::http_timeout);
+    http::async_write(
+        stream_, *sp,
+        beast::bind_front_handler(&http_session::on_write, shared_from_this(), close));
+  }
+
+  void on_write(bool close, beast::error_code ec, std::size_t) {
+    res_.reset();
+    if (ec) return;
+    if (close) return do_close();
+    do_read();
+  }
+
+  void do_close() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+  }
+
+  // --- console files ----------------------------------------------------------------------
+  void serve_static(const request& req, const std::string& path) {
+    const web::asset* a = web::find_asset(path);
+    response res{http::status::ok, req.version()};
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::content_type, a->content_type);
+    finish_response(res, std::string(reinterpret_cast<const char*>(a->data.data()), a->data.size()),
+                    false, false);
+    send(std::move(res));
+  }
+
+  // --- the JSON API (docs/protocol.md §8) ------------------------------------------------
+  std::optional<login_sessions::session> session_of(const request& req) {
+    auto cookie = find_cookie(req[http::field::cookie], session_cookie_name);
+    if (!cookie) return std::nullopt;
+    return state_->sessions().find(*cookie);
+  }
+
+  bool origin_ok_if_present(const request& req) {
+    auto it = req.find(http::field::origin);
+    return it == req.end() || is_own_origin(it->value(), req[http::field::host]);
+  }
+
+  void login(request&& req) {
+    if (!is_json_content(req[http::field::content_type])) {
+      return send(error(req, http::status::unsupported_media_type, "expected application/json"));
+    }
+    if (!origin_ok_if_present(req)) {
+      log_line("refused address=" + peer_ +
+               " path=/api/login reason=bad_origin origin=" + log_quote(req[http::field::origin]));
+      return send(error(req, http::status::forbidden, "forbidden origin"));
+    }
+    boost::system::error_code ec;
+    json::value v = json::parse(req.body(), ec);
+    sodium_memzero(req.body().data(), req.body().size());
+    std::optional<std::string> username, password;
+    if (!ec && v.is_object()) {
+      username = bounded_string(v.as_object(), "username", 128);
+      password = bounded_string(v.as_object(), "password", password_hasher::max_password_bytes);
+    }
+    if (!username || !password) {
+      return send(error(req, http::status::bad_request, "expected {\"username\", \"password\"}"));
+    }
+    if (state_->pending_logins().fetch_add(1) >= shared_state::max_pending_logins) {
+      --state_->pending_logins();
+      log_line("refused address=" + peer_ + " path=/api/login reason=login_queue_full");
+      auto res = error(req, http::status::service_unavailable, "busy, try again");
+      res.set(http::field::retry_after, "1");
+      return send(std::move(res));
+    }
+    auto pending = std::make_shared<request>(std::move(req));
+    net::post(state_->auth_pool(), [self = shared_from_this(), pending, u = std::move(*username),
+                                    p = std::move(*password)]() mutable {
+      auto outcome = self->state_->authenticate(self->ip_, u, p);
+      sodium_memzero(p.data(), p.size());
+      --self->state_->pending_logins();
+      net::post(self->stream_.get_executor(),
+                [self, pending, u = std::move(u), outcome = std::move(outcome)]() mutable {
+                  self->finish_login(*pending, u, std::move(outcome));
+                });
+    });
+  }
+
+  void finish_login(const request& req, const std::string& username,
+                    shared_state::login_outcome outcome) {
+    using result = shared_state::login_outcome::result;
+    if (outcome.kind == result::throttled) {
+      auto secs = (outcome.retry_after.count() + 999) / 1000;
+      log_line("login throttled address=" + peer_ + " user=" + log_quote(username, 64) +
+               " retry_after_s=" + std::to_string(secs));
+      auto res = error(req, http::status::too_many_requests, "too many attempts, try again later");
+      res.set(http::field::retry_after, std::to_string(secs));
+      return send(std::move(res));
+    }
+    if (outcome.kind != result::ok) {
+      log_line("login failed address=" + peer_ + " user=" + log_quote(username, 64));
+      return send(error(req, http::status::unauthorized, "invalid credentials"));
+    }
+    auto created =
+        state_->sessions().create(outcome.user.id, outcome.user.username, outcome.user.role);
+    log_line("login ok address=" + peer_ + " user=" + log_quote(outcome.user.username, 64) +
+             " role=" + outcome.user.role + " session=" + created.s.key.substr(0, 12));
+    json::object o;
+    o["username"] = outcome.user.username;
+    o["role"] = outcome.user.role;
+    o["csrf"] = created.s.csrf;
+    auto res = json_reply(req, http::status::ok, json::serialize(o));
+    res.set(http::field::set_cookie, session_cookie(created.token));
+    sodium_memzero(created.token.data(), created.token.size());
+    send(std::move(res));
+  }
+
+  void logout(const request& req) {
+    auto s = session_of(req);
+    if (!s) {
+      log_line("refused address=" + peer_ + " path=/api/logout reason=bad_cookie");
+      return send(error(req, http::status::unauthorized, "not logged in"));
+    }
+    if (!equal_constant_time(req["X-CSRF-Token"], s->csrf) || !origin_ok_if_present(req)) {
+      log_line("refused address=" + peer_ +
+               " path=/api/logout reason=bad_csrf user=" + log_quote(s->username, 64));
+      return send(error(req, http::status::forbidden, "missing or wrong X-CSRF-Token"));
+    }
+    state_->sessions().remove(s->key);
+    std::size_t closed =
+        state_->close_viewers_of(s->key, protocol::close_code::unauthorized, "logged out");
+    log_line("logout address=" + peer_ + " user=" + log_quote(s->username, 64) +
+             " websockets_closed=" + std::to_string(closed));
+    response res{http::status::no_content, req.version()};
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::set_cookie, cleared_session_cookie());
+    finish_response(res, {}, true, false);
+    send(std::move(res));
+  }
+
+  void me(const request& req) {
+    auto s = session_of(req);
+    if (!s) return send(error(req, http::status::unauthorized, "not logged in"));
+    json::object o;
+    o["username"] = s->username;
+    o["role"] = s->role;
+    o["csrf"] = s->csrf;
+    send(json_reply(req, http::status::ok, json::serialize(o)));
+  }
+
+  void list_requests(const request& req) {
+    auto s = session_of(req);
+    if (!s) return send(error(req, http::status::unauthorized, "not logged in"));
+    auto rows = state_->db().list_requests(unix_now() - 24 * 3600, 500);
+    json::array list;
+    for (auto& r : rows) {
+      bool online = state_->hub().is_online(r.id);
+      std::string st = r.state;
+      if (online) st = state_->hub().viewer_count(r.id) > 0 ? "in_session" : "waiting";
+      json::object o;
+      o["id"] = r.id;
+      o["name"] = r.name;
+      o["description"] = r.description;
+      o["state"] = st;
+      o["created_at"] = iso_time(r.created_at);
+      o["online"] = online;
+      list.push_back(std::move(o));
+    }
+    json::object body;
+    body["requests"] = std::move(list);
+    send(json_reply(req, http::status::ok, json::serialize(body)));
+  }
+
+  // --- WebSocket upgrades -----------------------------------------------------------------
+  void upgrade(request&& req, const route_match& r) {
+    std::string path(req.target().substr(0, req.target().find('?')));
+    if (!beast::websocket::is_upgrade(req)) {
+      auto res = error(req, http::status::upgrade_required, "WebSocket upgrade required");
+      res.set(http::field::upgrade, "websocket");
+      return send(std::move(res));
+    }
+    auto origin = req.find(http::field::origin);
+    bool has_origin = origin != req.end();
+    std::string_view origin_value =
+        has_origin ? std::string_view(origin->value()) : std::string_view();
+    bool own = has_origin && is_own_origin(origin_value, req[http::field::host]);
+    if (r.kind == route_kind::ws_customer) {
+      // Customers are programs and send no Origin; a browser page of another site must not
+      // be able to open a customer connection, so a foreign Origin is refused too.
+      if (has_origin && !own) {
+        log_line("refused address=" + peer_ + " path=" + path +
+                 " reason=bad_origin origin=" + log_quote(origin_value));
+        return send(error(req, http::status::forbidden, "forbidden origin"));
+      }
+      if (state_->shutting_down()) {
+        return send(error(req, http::status::service_unavailable, "shutting down"));
+      }
+      auto ws =
+          std::make_shared<websocket_session>(std::move(stream_), state_, std::move(slot_), peer_,
+                                              websocket_session::role::customer, std::nullopt);
+      return ws->run(std::move(req));
+    }
+    if (!own) {
+      log_line("refused address=" + peer_ + " path=" + path + " reason=bad_origin origin=" +
+               (has_origin ? log_quote(origin_value) : std::string("(none)")));
+      return send(error(req, http::status::forbidden, "forbidden origin"));
+    }
+    auto s = session_of(req);
+    if (!s) {
+      log_line("refused address=" + peer_ + " path=" + path + " reason=bad_cookie");
+      return send(error(req, http::status::unauthorized, "not logged in"));
+    }
+    websocket_session::viewer_identity who{r.request_id, s->key, s->username};
+    auto ws =
+        std::make_shared<websocket_session>(std::move(stream_), state_, std::move(slot_), peer_,
+                                            websocket_session::role::viewer, std::move(who));
+    ws->run(std::move(req));
+  }
+
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<shared_state> state_;
+  std::string peer_;  // "ip:port" for logs
+  std::string ip_;    // for throttling
+  std::shared_ptr<response> res_;
+  connection_limiter::slot slot_;  // moves to the websocket_session on upgrade
+};
+
+}  // namespace
+
+void start_http_session(tcp::socket socket, ssl::context& tls, std::shared_ptr<shared_state> state,
+                        connection_limiter::slot slot) {
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  std::string peer = ec ? std::string("?")
+                        : (remote.address().is_v6() ? "[" + remote.address().to_string() + "]"
+                                                    : remote.address().to_string()) +
+                              ":" + std::to_string(remote.port());
+  std::make_shared<http_session>(std::move(socket), tls, std::move(state), std::move(slot),
+                                 std::move(peer))
+      ->run();
+}
+
+}  // namespace visit::server

@@ -1,0 +1,143 @@
+#include "server/json_messages.hpp"
+
+#include <boost/json.hpp>
+
+namespace visit::server {
+
+namespace json = boost::json;
+using protocol::parse_error;
+
+namespace {
+
+std::string_view as_text(std::span<const std::uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+boost::system::result<json::object> parse_object(std::span<const std::uint8_t> payload) {
+  boost::system::error_code ec;
+  json::parse_options opt;
+  opt.max_depth = 32;
+  json::value v = json::parse(as_text(payload), ec, {}, opt);
+  if (ec || !v.is_object()) return protocol::make_error_code(parse_error::bad_json);
+  return std::move(v.as_object());
+}
+
+// The integer value of `key`, or nullopt (absent, not an integer).
+std::optional<std::int64_t> int_field(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return std::nullopt;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64() && it->value().as_uint64() <= INT64_MAX) {
+    return static_cast<std::int64_t>(it->value().as_uint64());
+  }
+  return std::nullopt;
+}
+
+// A string field within [min, max] bytes of valid UTF-8; nullopt when absent/out of bounds.
+std::optional<std::string> string_field(const json::object& o, std::string_view key,
+                                        std::size_t min, std::size_t max) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_string()) return std::nullopt;
+  const json::string& s = it->value().as_string();
+  std::string_view sv(s.data(), s.size());
+  if (sv.size() < min || sv.size() > max || !protocol::is_valid_utf8(sv)) return std::nullopt;
+  return std::string(sv);
+}
+
+}  // namespace
+
+boost::system::result<customer_hello_result> parse_customer_hello(
+    std::span<const std::uint8_t> payload) {
+  auto obj = parse_object(payload);
+  if (!obj) return obj.error();
+  customer_hello_result out;
+  auto version = int_field(*obj, "protocol");
+  if (!version || *version != protocol::version) {
+    out.wrong_version = true;
+    return out;
+  }
+  auto role = obj->find("role");
+  if (role == obj->end() || !role->value().is_string() || role->value().as_string() != "customer") {
+    return protocol::make_error_code(parse_error::bad_value);
+  }
+  auto name = string_field(*obj, "name", 1, protocol::max_name_bytes);
+  if (!name) return protocol::make_error_code(parse_error::bad_value);
+  out.hello.name = std::move(*name);
+  if (obj->contains("description")) {
+    auto d = string_field(*obj, "description", 0, protocol::max_description_bytes);
+    if (!d) return protocol::make_error_code(parse_error::bad_value);
+    out.hello.description = std::move(*d);
+  }
+  if (obj->contains("client")) {
+    auto c = string_field(*obj, "client", 0, 128);
+    if (!c) return protocol::make_error_code(parse_error::bad_value);
+    out.hello.client = std::move(*c);
+  }
+  return out;
+}
+
+boost::system::result<screen_size> parse_screen_info(std::span<const std::uint8_t> payload) {
+  auto obj = parse_object(payload);
+  if (!obj) return obj.error();
+  auto w = int_field(*obj, "width");
+  auto h = int_field(*obj, "height");
+  auto cell = int_field(*obj, "cell");
+  if (!w || !h || !cell || *cell != protocol::cell_size || *w < 1 ||
+      *w > protocol::max_screen_dimension || *h < 1 || *h > protocol::max_screen_dimension) {
+    return protocol::make_error_code(parse_error::bad_value);
+  }
+  return screen_size{static_cast<int>(*w), static_cast<int>(*h)};
+}
+
+boost::system::error_code check_viewer_hello(std::span<const std::uint8_t> payload) {
+  auto obj = parse_object(payload);
+  if (!obj) return obj.error();
+  if (obj->contains("protocol")) {
+    auto v = int_field(*obj, "protocol");
+    if (!v || *v != protocol::version) return protocol::make_error_code(parse_error::bad_value);
+  }
+  return {};
+}
+
+std::string server_hello_for_customer(std::string_view request_id) {
+  json::object o;
+  o["protocol"] = protocol::version;
+  o["request_id"] = request_id;
+  o["credit"] = protocol::credit_frames;
+  return json::serialize(o);
+}
+
+std::string server_hello_for_viewer(std::string_view request_id, std::string_view name,
+                                    std::string_view description) {
+  json::object customer;
+  customer["name"] = name;
+  customer["description"] = description;
+  json::object o;
+  o["protocol"] = protocol::version;
+  o["request_id"] = request_id;
+  o["customer"] = std::move(customer);
+  return json::serialize(o);
+}
+
+std::string screen_info_json(screen_size s) {
+  json::object o;
+  o["width"] = s.width;
+  o["height"] = s.height;
+  o["cell"] = protocol::cell_size;
+  return json::serialize(o);
+}
+
+std::string viewers_json(std::size_t count) {
+  json::object o;
+  o["count"] = count;
+  return json::serialize(o);
+}
+
+std::string close_reason_json(protocol::close_code code, std::string_view message) {
+  json::object o;
+  o["code"] = protocol::to_string(code);
+  o["message"] = message;
+  return json::serialize(o);
+}
+
+}  // namespace visit::server

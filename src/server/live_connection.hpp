@@ -1,0 +1,19 @@
+// A live viewer WebSocket that the server may have to end from outside its own strand
+// (logout, login session expiry).
+#pragma once
+#include <string_view>
+
+#include "protocol/message.hpp"
+
+namespace visit::server {
+
+class live_connection {
+ public:
+  // Sends close_reason `code` and closes. Any thread; returns at once.
+  virtual void shut_down(protocol::close_code code, std::string_view message) = 0;
+
+ protected:
+  ~live_connection() = default;
+};
+
+}  // namespace visit::server

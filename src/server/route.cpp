@@ -1,0 +1,114 @@
+#include "server/route.hpp"
+
+#include "server/crypto_helpers.hpp"
+
+namespace visit::server {
+
+namespace {
+
+constexpr std::size_t max_target_bytes = 1024;
+
+bool allowed_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~' || c == '/';
+}
+
+}  // namespace
+
+std::string canonical_path(std::string_view target, bool& bad) {
+  bad = false;
+  if (target.empty() || target.front() != '/' || target.size() > max_target_bytes) {
+    bad = true;
+    return {};
+  }
+  std::string_view path = target.substr(0, target.find('?'));
+  for (char c : path) {
+    if (c == '%' || c == '#') {
+      bad = true;
+      return {};
+    }
+    if (!allowed_byte(c)) return {};
+  }
+  if (path == "/") return std::string(path);
+  // Segments between slashes: none empty, none starting with '.'.
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    std::size_t end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view seg = path.substr(pos, end - pos);
+    if (seg.empty() || seg.front() == '.') return {};
+    pos = end + 1;
+  }
+  return std::string(path);
+}
+
+route_match route_request(std::string_view method, std::string_view target,
+                          const std::function<bool(std::string_view)>& asset_exists) {
+  route_match m;
+  bool bad = false;
+  std::string path = canonical_path(target, bad);
+  if (bad) {
+    m.kind = route_kind::bad_request;
+    return m;
+  }
+  if (path.empty()) return m;  // not_found
+
+  auto only = [&](std::string_view wanted, route_kind k) {
+    if (method == wanted) {
+      m.kind = k;
+    } else {
+      m.kind = route_kind::method_not_allowed;
+      m.allow = wanted;
+    }
+    return m;
+  };
+
+  if (path == "/api/login") return only("POST", route_kind::login);
+  if (path == "/api/logout") return only("POST", route_kind::logout);
+  if (path == "/api/me") return only("GET", route_kind::me);
+  if (path == "/api/requests") return only("GET", route_kind::requests);
+  if (path == "/ws/customer") return only("GET", route_kind::ws_customer);
+  constexpr std::string_view view_prefix = "/ws/view/";
+  if (path.starts_with(view_prefix)) {
+    std::string_view id = std::string_view(path).substr(view_prefix.size());
+    if (!is_lower_hex(id, 32)) return m;  // not_found
+    m.request_id = std::string(id);
+    return only("GET", route_kind::ws_view);
+  }
+  // Everything else under /api/ and /ws/ is unknown, whatever the console ships.
+  if (path.starts_with("/api/") || path.starts_with("/ws/") || path == "/api" || path == "/ws") {
+    return m;
+  }
+  std::string asset = path == "/" ? std::string("/index.html") : path;
+  if (!asset_exists(asset)) return m;
+  m.asset = std::move(asset);
+  return only("GET", route_kind::static_file);
+}
+
+std::string_view to_string(route_kind k) {
+  switch (k) {
+    case route_kind::static_file:
+      return "static_file";
+    case route_kind::login:
+      return "login";
+    case route_kind::logout:
+      return "logout";
+    case route_kind::me:
+      return "me";
+    case route_kind::requests:
+      return "requests";
+    case route_kind::ws_customer:
+      return "ws_customer";
+    case route_kind::ws_view:
+      return "ws_view";
+    case route_kind::method_not_allowed:
+      return "method_not_allowed";
+    case route_kind::not_found:
+      return "not_found";
+    case route_kind::bad_request:
+      return "bad_request";
+  }
+  return "not_found";
+}
+
+}  // namespace visit::server

@@ -1,0 +1,44 @@
+// The route table: every request target the server answers, and nothing else (deny by
+// default, docs/security.md). Pure functions, no I/O.
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace visit::server {
+
+enum class route_kind {
+  static_file,         // GET of an embedded console file; `asset` names it ("/" -> "/index.html")
+  login,               // POST /api/login
+  logout,              // POST /api/logout
+  me,                  // GET /api/me
+  requests,            // GET /api/requests
+  ws_customer,         // GET /ws/customer (WebSocket upgrade)
+  ws_view,             // GET /ws/view/{request_id} (WebSocket upgrade); `request_id` set
+  method_not_allowed,  // a known path with another method
+  not_found,           // everything else, including every path not in canonical form
+  bad_request,         // not an origin-form target, or percent-encoding anywhere in the path
+};
+
+struct route_match {
+  route_kind kind = route_kind::not_found;
+  std::string asset;       // for static_file
+  std::string request_id;  // for ws_view: 32 lowercase hex
+  std::string_view allow;  // for method_not_allowed: the Allow header value
+};
+
+// The path part of `target` when it is in canonical form, else empty:
+//  - origin-form ("/..."), at most 1024 bytes; a query ("?...") is split off and ignored;
+//  - only the bytes A-Z a-z 0-9 - . _ ~ / (so no '%', ';', '\', ':', '@', NUL, spaces);
+//  - no empty segment ("//", a trailing '/' except for "/" itself), no segment that starts
+//    with '.' (so no "." or ".." and no hidden files).
+// Sets `bad` when the target is not origin-form or contains '%' or '#' (answered 400).
+std::string canonical_path(std::string_view target, bool& bad);
+
+// Routes one request. `asset_exists` tells whether an embedded console file has this path.
+route_match route_request(std::string_view method, std::string_view target,
+                          const std::function<bool(std::string_view)>& asset_exists);
+
+std::string_view to_string(route_kind k);
+
+}  // namespace visit::server

@@ -1,0 +1,401 @@
+#include "server/session_hub.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <vector>
+
+#include "server/json_messages.hpp"
+
+namespace visit::server {
+
+using protocol::message_type;
+using protocol::parse_error;
+
+struct session_hub::viewer_state {
+  viewer_id id = 0;
+  viewer_sink* sink = nullptr;  // valid until remove_viewer(id) (header contract)
+  std::uint32_t next_sequence = 1;
+  std::uint32_t last_sent_sequence = 0;
+  std::deque<std::uint32_t> unacked;  // sequences of frames sent and not acknowledged
+  bool in_flight = false;
+  std::size_t in_flight_bytes = 0;
+  bool closing = false;
+  // Latest-wins slots: what the viewer still has to be told.
+  bool hello_pending = true;
+  bool screen_info_pending = false;
+  bool cursor_shape_pending = false;
+  bool cursor_position_pending = false;
+  bool last_was_cursor = false;  // alternate cursor and frames so neither starves
+  std::vector<std::uint8_t> dirty;
+  std::size_t dirty_count = 0;
+  std::uint64_t frames_sent = 0;
+  std::uint64_t bytes_sent = 0;
+
+  bool has_credit() const { return !closing && unacked.size() < protocol::credit_frames; }
+  void mark(std::size_t cell) {
+    if (!dirty[cell]) {
+      dirty[cell] = 1;
+      ++dirty_count;
+    }
+  }
+};
+
+struct session_hub::request_state {
+  std::string id;
+  std::string viewer_hello;           // JSON, built once
+  customer_sink* customer = nullptr;  // valid until remove_customer (header contract)
+  bool has_screen = false;
+  screen_size screen;
+  int columns = 0;
+  std::string screen_info;                       // JSON, canonical
+  std::vector<std::vector<std::uint8_t>> tiles;  // per cell; empty = no content yet
+  std::vector<std::uint8_t> cursor_shape;        // payload; empty = none yet
+  std::vector<std::uint8_t> cursor_position;     // payload; empty = none yet
+  std::uint32_t last_customer_frame = 0;
+  bool ack_withheld = false;
+  std::size_t announced_viewers = 0;
+  std::vector<std::unique_ptr<viewer_state>> viewers;
+
+  std::size_t active_viewers() const {
+    return static_cast<std::size_t>(
+        std::count_if(viewers.begin(), viewers.end(), [](const auto& v) { return !v->closing; }));
+  }
+  bool any_viewer_with_credit() const {
+    return std::any_of(viewers.begin(), viewers.end(),
+                       [](const auto& v) { return v->has_credit(); });
+  }
+};
+
+namespace {
+
+shared_message share(std::vector<std::uint8_t> bytes) {
+  return std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
+}
+
+}  // namespace
+
+session_hub::session_hub(std::size_t max_viewer_frame_payload)
+    : max_viewer_frame_payload_(max_viewer_frame_payload) {}
+
+session_hub::~session_hub() = default;
+
+// --- customer side --------------------------------------------------------------------------
+
+void session_hub::add_customer(const std::string& request_id, std::string name,
+                               std::string description, customer_sink* sink) {
+  auto r = std::make_shared<request_state>();
+  r->id = request_id;
+  r->viewer_hello = server_hello_for_viewer(request_id, name, description);
+  r->customer = sink;
+  std::lock_guard lock(mutex_);
+  requests_[request_id] = r;
+  sink->send_viewer_count(0);
+}
+
+void session_hub::remove_customer(const std::string& request_id) {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(request_id);
+  if (it == requests_.end()) return;
+  auto r = it->second;
+  requests_.erase(it);
+  r->customer = nullptr;
+  for (auto& v : r->viewers) {
+    if (!v->closing) {
+      close_viewer_locked(*r, *v, protocol::close_code::customer_left, "the customer left");
+    }
+  }
+  r->tiles.clear();
+  r->tiles.shrink_to_fit();
+}
+
+boost::system::error_code session_hub::on_customer_message(const std::string& request_id,
+                                                           const protocol::message_view& m) {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(request_id);
+  if (it == requests_.end()) return {};  // already removed: nothing to do
+  request_state& r = *it->second;
+  switch (m.hdr.type) {
+    case message_type::screen_info:
+      return on_screen_info(r, m);
+    case message_type::frame:
+      return on_frame(r, m);
+    case message_type::cursor_shape:
+      if (!protocol::parse_cursor_shape(m.payload)) {
+        return protocol::make_error_code(parse_error::bad_value);
+      }
+      r.cursor_shape.assign(m.payload.begin(), m.payload.end());
+      for (auto& v : r.viewers) {
+        v->cursor_shape_pending = true;
+        pump(r, *v);
+      }
+      return {};
+    case message_type::cursor_position:
+      if (!protocol::parse_cursor_position(m.payload)) {
+        return protocol::make_error_code(parse_error::bad_value);
+      }
+      r.cursor_position.assign(m.payload.begin(), m.payload.end());
+      for (auto& v : r.viewers) {
+        v->cursor_position_pending = true;
+        pump(r, *v);
+      }
+      return {};
+    default:
+      return protocol::make_error_code(parse_error::bad_value);
+  }
+}
+
+boost::system::error_code session_hub::on_screen_info(request_state& r,
+                                                      const protocol::message_view& m) {
+  auto size = parse_screen_info(m.payload);
+  if (!size) return size.error();
+  r.has_screen = true;
+  r.screen = *size;
+  r.columns = protocol::cells_for(size->width);
+  std::size_t cells = static_cast<std::size_t>(r.columns) *
+                      static_cast<std::size_t>(protocol::cells_for(size->height));
+  r.screen_info = screen_info_json(*size);
+  // A new screen: the old tiles no longer describe it (the next frame covers it all).
+  r.tiles.assign(cells, {});
+  for (auto& v : r.viewers) {
+    v->dirty.assign(cells, 0);
+    v->dirty_count = 0;
+    v->screen_info_pending = true;
+    pump(r, *v);
+  }
+  return {};
+}
+
+boost::system::error_code session_hub::on_frame(request_state& r, const protocol::message_view& m) {
+  if (!r.has_screen) return protocol::make_error_code(parse_error::bad_value);
+  auto tiles = protocol::parse_frame(m.payload, r.screen.width, r.screen.height);
+  if (!tiles) return tiles.error();
+  for (const auto& t : *tiles) {
+    std::size_t cell =
+        static_cast<std::size_t>(t.y / protocol::cell_size) * static_cast<std::size_t>(r.columns) +
+        static_cast<std::size_t>(t.x / protocol::cell_size);
+    r.tiles[cell].assign(t.encoded.begin(), t.encoded.end());
+    for (auto& v : r.viewers) {
+      if (!v->closing) v->mark(cell);
+    }
+  }
+  for (auto& v : r.viewers) pump(r, *v);
+  r.last_customer_frame = m.hdr.sequence;
+  r.ack_withheld = true;
+  release_customer_ack(r);
+  return {};
+}
+
+void session_hub::release_customer_ack(request_state& r) {
+  if (!r.ack_withheld || !r.customer) return;
+  if (r.active_viewers() > 0 && !r.any_viewer_with_credit()) return;  // every viewer saturated
+  r.ack_withheld = false;
+  r.customer->send_frame_ack(r.last_customer_frame);
+}
+
+void session_hub::announce_viewer_count(request_state& r) {
+  std::size_t n = r.active_viewers();
+  if (!r.customer || n == r.announced_viewers) return;
+  r.announced_viewers = n;
+  r.customer->send_viewer_count(n);
+}
+
+// --- viewer side ----------------------------------------------------------------------------
+
+std::optional<session_hub::viewer_id> session_hub::add_viewer(const std::string& request_id,
+                                                              viewer_sink* sink) {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(request_id);
+  if (it == requests_.end()) return std::nullopt;
+  auto r = it->second;
+  auto v = std::make_unique<viewer_state>();
+  v->id = next_viewer_id_++;
+  v->sink = sink;
+  if (r->has_screen) {
+    v->screen_info_pending = true;
+    v->dirty.assign(r->tiles.size(), 0);
+    for (std::size_t c = 0; c < r->tiles.size(); ++c) {
+      if (!r->tiles[c].empty()) v->mark(c);
+    }
+  }
+  v->cursor_shape_pending = !r->cursor_shape.empty();
+  v->cursor_position_pending = !r->cursor_position.empty();
+  viewer_state& ref = *v;
+  r->viewers.push_back(std::move(v));
+  viewers_[ref.id] = viewer_ref{r, &ref};
+  announce_viewer_count(*r);
+  release_customer_ack(*r);  // the newcomer has credit
+  pump(*r, ref);
+  return ref.id;
+}
+
+std::size_t session_hub::remove_viewer(viewer_id id) {
+  std::lock_guard lock(mutex_);
+  auto it = viewers_.find(id);
+  if (it == viewers_.end()) return 0;
+  auto r = it->second.request;
+  viewers_.erase(it);
+  std::erase_if(r->viewers, [id](const auto& v) { return v->id == id; });
+  announce_viewer_count(*r);
+  release_customer_ack(*r);
+  return r->active_viewers();
+}
+
+boost::system::error_code session_hub::on_viewer_frame_ack(viewer_id id, std::uint32_t acked) {
+  std::lock_guard lock(mutex_);
+  auto it = viewers_.find(id);
+  if (it == viewers_.end()) return {};
+  request_state& r = *it->second.request;
+  viewer_state& v = *it->second.viewer;
+  if (acked > v.last_sent_sequence) return protocol::make_error_code(parse_error::bad_value);
+  while (!v.unacked.empty() && v.unacked.front() <= acked) v.unacked.pop_front();
+  release_customer_ack(r);
+  pump(r, v);
+  return {};
+}
+
+void session_hub::on_viewer_write_done(viewer_id id) {
+  std::lock_guard lock(mutex_);
+  auto it = viewers_.find(id);
+  if (it == viewers_.end()) return;
+  viewer_state& v = *it->second.viewer;
+  v.in_flight = false;
+  v.in_flight_bytes = 0;
+  pump(*it->second.request, v);
+}
+
+void session_hub::close_viewer(viewer_id id, protocol::close_code code, std::string_view message) {
+  std::lock_guard lock(mutex_);
+  auto it = viewers_.find(id);
+  if (it == viewers_.end() || it->second.viewer->closing) return;
+  close_viewer_locked(*it->second.request, *it->second.viewer, code, message);
+  announce_viewer_count(*it->second.request);
+  release_customer_ack(*it->second.request);
+}
+
+void session_hub::close_viewer_locked(request_state&, viewer_state& v, protocol::close_code code,
+                                      std::string_view message) {
+  v.closing = true;
+  v.dirty_count = 0;
+  v.hello_pending = v.screen_info_pending = v.cursor_shape_pending = v.cursor_position_pending =
+      false;
+  std::uint32_t seq = v.next_sequence++;
+  v.last_sent_sequence = seq;
+  v.sink->close(share(protocol::make_json_message(
+      message_type::close_reason, seq, protocol::now_us(), close_reason_json(code, message))));
+}
+
+void session_hub::close_all(protocol::close_code code, std::string_view message) {
+  std::lock_guard lock(mutex_);
+  for (auto& [id, r] : requests_) {
+    for (auto& v : r->viewers) {
+      if (!v->closing) close_viewer_locked(*r, *v, code, message);
+    }
+    if (r->customer) r->customer->close(code, message);
+  }
+}
+
+// --- sending --------------------------------------------------------------------------------
+
+void session_hub::pump(request_state& r, viewer_state& v) {
+  if (v.in_flight || v.closing) return;
+  shared_message m = next_message(r, v);
+  if (!m) return;
+  v.in_flight = true;
+  v.in_flight_bytes = m->size();
+  v.bytes_sent += m->size();
+  v.sink->send(std::move(m));
+}
+
+shared_message session_hub::next_message(request_state& r, viewer_state& v) {
+  auto now = protocol::now_us();
+  if (v.hello_pending) {
+    v.hello_pending = false;
+    v.last_sent_sequence = v.next_sequence;
+    return share(
+        protocol::make_json_message(message_type::hello, v.next_sequence++, now, r.viewer_hello));
+  }
+  if (v.screen_info_pending && r.has_screen) {
+    v.screen_info_pending = false;
+    v.last_sent_sequence = v.next_sequence;
+    return share(protocol::make_json_message(message_type::screen_info, v.next_sequence++, now,
+                                             r.screen_info));
+  }
+  bool cursor_ready = v.cursor_shape_pending || v.cursor_position_pending;
+  bool frame_ready = r.has_screen && !v.screen_info_pending && v.dirty_count > 0 && v.has_credit();
+  if (cursor_ready && (!frame_ready || !v.last_was_cursor)) {
+    v.last_was_cursor = true;
+    v.last_sent_sequence = v.next_sequence;
+    if (v.cursor_shape_pending) {
+      v.cursor_shape_pending = false;
+      return share(protocol::make_message(message_type::cursor_shape, v.next_sequence++, now,
+                                          r.cursor_shape));
+    }
+    v.cursor_position_pending = false;
+    return share(protocol::make_message(message_type::cursor_position, v.next_sequence++, now,
+                                        r.cursor_position));
+  }
+  if (frame_ready) {
+    v.last_was_cursor = false;
+    return build_frame(r, v);
+  }
+  return nullptr;
+}
+
+shared_message session_hub::build_frame(request_state& r, viewer_state& v) {
+  std::vector<std::span<const std::uint8_t>> tiles;
+  std::vector<std::size_t> cells;
+  tiles.reserve(v.dirty_count);
+  cells.reserve(v.dirty_count);
+  std::size_t payload = protocol::frame_header_size;
+  for (std::size_t c = 0; c < v.dirty.size() && cells.size() < v.dirty_count; ++c) {
+    if (!v.dirty[c]) continue;
+    const auto& tile = r.tiles[c];
+    if (payload + tile.size() > max_viewer_frame_payload_ && !tiles.empty()) break;
+    payload += tile.size();
+    tiles.emplace_back(tile);
+    cells.push_back(c);
+  }
+  for (std::size_t c : cells) v.dirty[c] = 0;
+  v.dirty_count -= cells.size();
+  if (tiles.empty()) return nullptr;
+  std::uint32_t seq = v.next_sequence++;
+  v.last_sent_sequence = seq;
+  v.unacked.push_back(seq);
+  ++v.frames_sent;
+  return share(protocol::make_frame(seq, protocol::now_us(), tiles));
+}
+
+// --- queries --------------------------------------------------------------------------------
+
+bool session_hub::is_online(std::string_view request_id) const {
+  std::lock_guard lock(mutex_);
+  return requests_.count(std::string(request_id)) > 0;
+}
+
+std::size_t session_hub::viewer_count(std::string_view request_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(std::string(request_id));
+  return it == requests_.end() ? 0 : it->second->active_viewers();
+}
+
+std::optional<session_hub::viewer_stats> session_hub::stats(viewer_id id) const {
+  std::lock_guard lock(mutex_);
+  auto it = viewers_.find(id);
+  if (it == viewers_.end()) return std::nullopt;
+  const request_state& r = *it->second.request;
+  const viewer_state& v = *it->second.viewer;
+  viewer_stats s;
+  s.dirty_cells = v.dirty_count;
+  s.unacked_frames = v.unacked.size();
+  s.write_in_flight = v.in_flight;
+  s.queued_bytes = v.in_flight_bytes;
+  if (v.hello_pending) s.queued_bytes += r.viewer_hello.size() + protocol::header_size;
+  if (v.screen_info_pending) s.queued_bytes += r.screen_info.size() + protocol::header_size;
+  if (v.cursor_shape_pending) s.queued_bytes += r.cursor_shape.size() + protocol::header_size;
+  if (v.cursor_position_pending) s.queued_bytes += r.cursor_position.size() + protocol::header_size;
+  s.frames_sent = v.frames_sent;
+  s.bytes_sent = v.bytes_sent;
+  return s;
+}
+
+}  // namespace visit::server

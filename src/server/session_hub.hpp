@@ -1,0 +1,127 @@
+// The session hub: for each live support request, the screen model and the viewers that
+// watch it, with per-viewer flow control (docs/protocol.md §3.2, docs/architecture.md).
+//
+// Screen model: for each 64x64 cell the latest tile record (a copy of tile_view::encoded;
+// copying bounds the model at cells x 16 KiB, where keeping whole customer messages alive for
+// one still-current tile would let a customer pin 8 MiB per cell), the current screen_info,
+// the latest cursor shape and position.
+//
+// Per viewer: a dirty bit per cell, the sequences of frames sent and not yet acknowledged
+// (credit window of protocol::credit_frames), one write in flight, and latest-wins slots for
+// hello, screen_info and the cursor. When the viewer has credit and nothing in flight, the hub
+// builds ONE frame from the latest tiles of its dirty cells and clears those bits, so a slow
+// viewer gets only the newest content of what it lacks, never a backlog; its queue is bounded
+// by construction (one message in flight plus the slots: <= 8 MiB + 96 KiB). A viewer that
+// joins starts with every cell that has content dirty and receives hello, screen_info, the
+// cursor and one frame covering the screen, from memory.
+//
+// Customer acks: a frame is acknowledged once taken into the model, unless every viewer is out
+// of credit; then the ack is withheld until one has credit again (or leaves). With no viewer
+// the ack goes at once.
+//
+// Thread-safety: every public method may be called from any thread; one mutex guards all hub
+// state. Sinks are called with that mutex held and must neither block nor call back into the
+// hub synchronously (the WebSocket sessions post to their strand). No I/O happens under it.
+//
+// Lifetime: a sink passed to add_customer/add_viewer must stay valid until remove_customer /
+// remove_viewer for it has returned; after that the hub never touches it.
+#pragma once
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "protocol/message.hpp"
+#include "server/customer_sink.hpp"
+#include "server/viewer_sink.hpp"
+
+namespace visit::server {
+
+class session_hub {
+ public:
+  using viewer_id = std::uint64_t;
+
+  struct viewer_stats {
+    std::size_t dirty_cells = 0;
+    std::size_t unacked_frames = 0;
+    bool write_in_flight = false;
+    std::size_t queued_bytes = 0;  // in flight plus pending slots
+    std::uint64_t frames_sent = 0;
+    std::uint64_t bytes_sent = 0;
+  };
+
+  // Largest frame payload the hub builds for a viewer; the rest of the dirty cells follow in
+  // the next frame. The protocol's limit by default; tests lower it.
+  explicit session_hub(std::size_t max_viewer_frame_payload = protocol::max_frame_payload);
+  ~session_hub();
+  session_hub(const session_hub&) = delete;
+  session_hub& operator=(const session_hub&) = delete;
+
+  // --- customer side ---
+  // Registers the live customer of a new support request and sends it viewers {"count": 0}.
+  void add_customer(const std::string& request_id, std::string name, std::string description,
+                    customer_sink* sink);
+  // The customer's connection ended: its viewers are closed with customer_left and the screen
+  // model is dropped.
+  void remove_customer(const std::string& request_id);
+  // A customer message already checked by protocol::parse_message, of type screen_info, frame,
+  // cursor_shape or cursor_position. A returned error (a protocol::parse_error) means the
+  // message breaks the protocol: the caller closes ONLY that customer's connection with
+  // close_reason protocol::close_code_for(error). Other types return bad_value.
+  boost::system::error_code on_customer_message(const std::string& request_id,
+                                                const protocol::message_view& message);
+
+  // --- viewer side ---
+  // Joins a viewer to a request; nullopt when that request has no live customer.
+  std::optional<viewer_id> add_viewer(const std::string& request_id, viewer_sink* sink);
+  // The viewer's connection ended. Returns how many viewers still watch that request.
+  std::size_t remove_viewer(viewer_id id);
+  // A viewer's frame_ack. Error bad_value when it names a sequence the hub never sent.
+  boost::system::error_code on_viewer_frame_ack(viewer_id id, std::uint32_t acked_sequence);
+  // The sink finished writing the message of its last send().
+  void on_viewer_write_done(viewer_id id);
+  // Sends the viewer close_reason `code` and closes it (logout, a protocol error found by its
+  // connection). Its slot stays until remove_viewer.
+  void close_viewer(viewer_id id, protocol::close_code code, std::string_view message);
+
+  // Closes every viewer and customer with `code` (server shutdown).
+  void close_all(protocol::close_code code, std::string_view message);
+
+  // --- queries ---
+  bool is_online(std::string_view request_id) const;
+  std::size_t viewer_count(std::string_view request_id) const;  // viewers not closing
+  std::optional<viewer_stats> stats(viewer_id id) const;
+
+ private:
+  struct viewer_state;
+  struct request_state;
+
+  void pump(request_state& r, viewer_state& v);
+  shared_message next_message(request_state& r, viewer_state& v);
+  shared_message build_frame(request_state& r, viewer_state& v);
+  void close_viewer_locked(request_state& r, viewer_state& v, protocol::close_code code,
+                           std::string_view message);
+  void release_customer_ack(request_state& r);
+  void announce_viewer_count(request_state& r);
+  boost::system::error_code on_screen_info(request_state& r, const protocol::message_view& m);
+  boost::system::error_code on_frame(request_state& r, const protocol::message_view& m);
+
+  std::size_t max_viewer_frame_payload_;
+  mutable std::mutex mutex_;
+  viewer_id next_viewer_id_ = 1;
+  // Live requests by id; a request whose customer left stays alive, out of this map, while
+  // its viewers still hold it.
+  std::unordered_map<std::string, std::shared_ptr<request_state>> requests_;
+  struct viewer_ref {
+    std::shared_ptr<request_state> request;
+    viewer_state* viewer;  // owned by request->viewers; erased together with this entry
+  };
+  std::unordered_map<viewer_id, viewer_ref> viewers_;
+};
+
+}  // namespace visit::server

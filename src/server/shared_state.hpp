@@ -1,0 +1,95 @@
+// What all connections share (Beast's "shared_state"): configuration, the store, the session
+// hub, login sessions and throttling, the password hasher and its thread, connection caps,
+// and the registry of viewer WebSockets per login session.
+// Thread-safety: every member is safe to use from any thread (each guards itself); the
+// registry has its own mutex. Owned by shared_ptr; every connection holds one, so it outlives
+// them all.
+#pragma once
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/command_line.hpp"
+#include "server/connection_limiter.hpp"
+#include "server/live_connection.hpp"
+#include "server/login_sessions.hpp"
+#include "server/login_throttle.hpp"
+#include "server/password_hasher.hpp"
+#include "server/session_hub.hpp"
+#include "server/store.hpp"
+
+namespace visit::server {
+
+class shared_state {
+ public:
+  // Limits of the HTTP and WebSocket layers (docs/security.md, "Limits").
+  static constexpr std::size_t http_header_limit = 8 * 1024;
+  static constexpr std::size_t http_body_limit = 64 * 1024;
+  static constexpr std::chrono::seconds http_timeout{30};
+  static constexpr std::size_t viewer_message_max = 64 * 1024;
+  static constexpr int max_pending_logins = 32;
+
+  shared_state(serve_options options, std::unique_ptr<store> db, std::string fingerprint);
+  ~shared_state();
+
+  const serve_options& options() const { return options_; }
+  const std::string& fingerprint() const { return fingerprint_; }
+  store& db() { return *store_; }
+  session_hub& hub() { return hub_; }
+  login_sessions& sessions() { return sessions_; }
+  connection_limiter& limiter() { return *limiter_; }
+  std::shared_ptr<connection_limiter> limiter_ptr() { return limiter_; }
+  boost::asio::thread_pool& auth_pool() { return auth_pool_; }
+  std::atomic<int>& pending_logins() { return pending_logins_; }
+
+  // --- login (runs on the auth thread: Argon2id is slow on purpose) ---
+  struct login_outcome {
+    enum class result { ok, invalid, throttled } kind = result::invalid;
+    std::chrono::milliseconds retry_after{0};
+    user_record user;
+  };
+  // Throttle check, then verification (a dummy one for unknown users, same cost), then
+  // records the outcome with the throttle. `address` is the client IP.
+  login_outcome authenticate(const std::string& address, const std::string& username,
+                             const std::string& password);
+
+  // --- viewer WebSockets of each login session ---
+  void register_viewer(const std::string& login_key, std::weak_ptr<live_connection> c);
+  void unregister_viewer(const std::string& login_key, const live_connection* c);
+  // Closes every viewer WebSocket of a login session with `code`; returns how many.
+  std::size_t close_viewers_of(const std::string& login_key, protocol::close_code code,
+                               std::string_view message);
+  // Keeps login sessions with a live viewer from going idle, expires the others, closes the
+  // viewers of expired ones. Called every few seconds by the server's timer.
+  void sweep_login_sessions();
+
+  // Writes the live state of a request (in_session while a viewer watches, else waiting) to
+  // the store, serialised so concurrent joins and leaves cannot leave a stale state behind.
+  void refresh_request_state(const std::string& request_id);
+
+  bool shutting_down() const { return shutting_down_; }
+  void begin_shutdown() { shutting_down_ = true; }
+
+ private:
+  serve_options options_;
+  std::unique_ptr<store> store_;
+  std::string fingerprint_;
+  session_hub hub_;
+  login_sessions sessions_;
+  login_throttle throttle_;
+  password_hasher hasher_;
+  std::shared_ptr<connection_limiter> limiter_;
+  std::atomic<int> pending_logins_{0};
+  std::atomic<bool> shutting_down_{false};
+  std::mutex request_state_mutex_;
+  std::mutex registry_mutex_;
+  std::unordered_map<std::string, std::vector<std::weak_ptr<live_connection>>> viewers_by_login_;
+  boost::asio::thread_pool auth_pool_{1};  // last: joined first, before what it uses goes away
+};
+
+}  // namespace visit::server

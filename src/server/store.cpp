@@ -1,0 +1,315 @@
+#include "server/store.hpp"
+
+#include <array>
+#include <chrono>
+#include <stdexcept>
+
+#include "server/crypto_helpers.hpp"
+#include "server/log.hpp"
+
+namespace visit::server {
+
+namespace {
+
+// Migration N brings the schema from version N to N + 1. Append only; never edit one that
+// has shipped.
+constexpr std::array<const char*, store::current_schema_version> migrations = {
+    // 0 -> 1: technicians and support requests.
+    R"sql(
+      CREATE TABLE users(
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'senior', 'technician')),
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL);
+      CREATE TABLE support_requests(
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('waiting', 'in_session', 'ended')),
+        created_at INTEGER NOT NULL,
+        ended_at INTEGER);
+      CREATE INDEX support_requests_by_state ON support_requests(state, created_at);
+    )sql",
+};
+
+// Every statement the store runs, prepared once.
+enum stmt : int {
+  s_get_version,
+  s_add_user,
+  s_find_user,
+  s_user_count,
+  s_create_request,
+  s_set_state,
+  s_set_ended,
+  s_find_request,
+  s_list_requests,
+  s_end_open,
+  s_count,
+};
+
+constexpr std::array<const char*, s_count> statement_sql = {
+    "SELECT version FROM schema_version",
+    "INSERT INTO users(username, role, password_hash, created_at) VALUES(?1, ?2, ?3, ?4)",
+    "SELECT id, username, role, password_hash, created_at FROM users WHERE username = ?1",
+    "SELECT COUNT(*) FROM users",
+    "INSERT INTO support_requests(id, name, description, state, created_at) "
+    "VALUES(?1, ?2, ?3, 'waiting', ?4)",
+    "UPDATE support_requests SET state = ?2 WHERE id = ?1 AND state != 'ended'",
+    "UPDATE support_requests SET state = 'ended', ended_at = ?2 WHERE id = ?1 AND state != 'ended'",
+    "SELECT id, name, description, state, created_at, ended_at FROM support_requests WHERE id = ?1",
+    "SELECT id, name, description, state, created_at, ended_at FROM support_requests "
+    "WHERE state != 'ended' OR ended_at >= ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+    "UPDATE support_requests SET state = 'ended', ended_at = ?1 WHERE state != 'ended'",
+};
+
+std::string column_text(sqlite3_stmt* s, int col) {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
+  int n = sqlite3_column_bytes(s, col);
+  return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
+}
+
+}  // namespace
+
+// A prepared statement, reset and cleared of bindings after each use.
+struct store::statement {
+  sqlite3_stmt* s = nullptr;
+  ~statement() { sqlite3_finalize(s); }
+  void bind(int i, std::string_view text) {
+    sqlite3_bind_text(s, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, std::int64_t v) { sqlite3_bind_int64(s, i, v); }
+  void reset() {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+  }
+};
+
+std::int64_t unix_now() {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+store::store(const std::filesystem::path& path) {
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("cannot open database " + path.string() + ": " + why);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, 5000);
+  exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  migrate();
+  for (const char* sql : statement_sql) {
+    auto st = std::make_unique<statement>();
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->s, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(std::string("cannot prepare statement: ") + sqlite3_errmsg(db_));
+    }
+    statements_.push_back(std::move(st));
+  }
+}
+
+store::~store() {
+  statements_.clear();
+  sqlite3_close(db_);
+}
+
+void store::exec_script(const char* sql) {
+  // Runs each statement of a constant script in turn (what sqlite3_exec does), through
+  // prepare/step so no other path to the database exists.
+  const char* tail = sql;
+  while (tail && *tail) {
+    sqlite3_stmt* s = nullptr;
+    const char* next = nullptr;
+    if (sqlite3_prepare_v2(db_, tail, -1, &s, &next) != SQLITE_OK) {
+      throw std::runtime_error(std::string("database: ") + sqlite3_errmsg(db_));
+    }
+    tail = next;
+    if (!s) continue;  // whitespace or a comment
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+      throw std::runtime_error(std::string("database: ") + sqlite3_errmsg(db_));
+  }
+}
+
+void store::migrate() {
+  exec_script("BEGIN IMMEDIATE;");
+  try {
+    exec_script("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);");
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db_, "SELECT version FROM schema_version", -1, &s, nullptr);
+    int version = -1;
+    if (s && sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (version < 0) {
+      exec_script("INSERT INTO schema_version(version) VALUES(0);");
+      version = 0;
+    }
+    if (version > current_schema_version) {
+      throw std::runtime_error("database schema version " + std::to_string(version) +
+                               " is newer than this visit-server (" +
+                               std::to_string(current_schema_version) + ")");
+    }
+    for (int v = version; v < current_schema_version; ++v) {
+      exec_script(migrations[static_cast<std::size_t>(v)]);
+      sqlite3_stmt* u = nullptr;
+      sqlite3_prepare_v2(db_, "UPDATE schema_version SET version = ?1", -1, &u, nullptr);
+      sqlite3_bind_int(u, 1, v + 1);
+      int rc = sqlite3_step(u);
+      sqlite3_finalize(u);
+      if (rc != SQLITE_DONE) throw std::runtime_error("cannot record the schema version");
+    }
+    exec_script("COMMIT;");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+store::statement& store::prepared(int index) {
+  return *statements_[static_cast<std::size_t>(index)];
+}
+
+int store::schema_version() {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_get_version);
+  int v = sqlite3_step(st.s) == SQLITE_ROW ? sqlite3_column_int(st.s, 0) : -1;
+  st.reset();
+  return v;
+}
+
+store::add_result store::add_user(std::string_view username, std::string_view role,
+                                  std::string_view password_hash, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_add_user);
+  st.bind(1, username);
+  st.bind(2, role);
+  st.bind(3, password_hash);
+  st.bind(4, now);
+  int rc = sqlite3_step(st.s);
+  st.reset();
+  if (rc == SQLITE_DONE) return add_result::added;
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return add_result::duplicate;
+  }
+  log_line(std::string("store error add_user: ") + sqlite3_errmsg(db_));
+  return add_result::failed;
+}
+
+std::optional<user_record> store::find_user(std::string_view username) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_find_user);
+  st.bind(1, username);
+  std::optional<user_record> out;
+  if (sqlite3_step(st.s) == SQLITE_ROW) {
+    out.emplace();
+    out->id = sqlite3_column_int64(st.s, 0);
+    out->username = column_text(st.s, 1);
+    out->role = column_text(st.s, 2);
+    out->password_hash = column_text(st.s, 3);
+    out->created_at = sqlite3_column_int64(st.s, 4);
+  }
+  st.reset();
+  return out;
+}
+
+std::int64_t store::user_count() {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_user_count);
+  std::int64_t n = sqlite3_step(st.s) == SQLITE_ROW ? sqlite3_column_int64(st.s, 0) : -1;
+  st.reset();
+  return n;
+}
+
+std::optional<std::string> store::create_request(std::string_view name,
+                                                 std::string_view description, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_create_request);
+  for (int attempt = 0; attempt < 3; ++attempt) {  // a collision of 128 random bits: never
+    std::string id = random_hex(16);
+    st.bind(1, id);
+    st.bind(2, name);
+    st.bind(3, description);
+    st.bind(4, now);
+    int rc = sqlite3_step(st.s);
+    st.reset();
+    if (rc == SQLITE_DONE) return id;
+    if (rc != SQLITE_CONSTRAINT_PRIMARYKEY) break;
+  }
+  log_line(std::string("store error create_request: ") + sqlite3_errmsg(db_));
+  return std::nullopt;
+}
+
+bool store::set_request_state(std::string_view id, std::string_view state, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  bool ended = state == "ended";
+  auto& st = prepared(ended ? s_set_ended : s_set_state);
+  st.bind(1, id);
+  if (ended) {
+    st.bind(2, now);
+  } else {
+    st.bind(2, state);
+  }
+  int rc = sqlite3_step(st.s);
+  st.reset();
+  if (rc != SQLITE_DONE) {
+    log_line(std::string("store error set_request_state: ") + sqlite3_errmsg(db_));
+    return false;
+  }
+  return sqlite3_changes(db_) > 0;
+}
+
+namespace {
+support_request_record read_request(sqlite3_stmt* s) {
+  support_request_record r;
+  r.id = column_text(s, 0);
+  r.name = column_text(s, 1);
+  r.description = column_text(s, 2);
+  r.state = column_text(s, 3);
+  r.created_at = sqlite3_column_int64(s, 4);
+  if (sqlite3_column_type(s, 5) != SQLITE_NULL) r.ended_at = sqlite3_column_int64(s, 5);
+  return r;
+}
+}  // namespace
+
+std::optional<support_request_record> store::find_request(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_find_request);
+  st.bind(1, id);
+  std::optional<support_request_record> out;
+  if (sqlite3_step(st.s) == SQLITE_ROW) out = read_request(st.s);
+  st.reset();
+  return out;
+}
+
+std::vector<support_request_record> store::list_requests(std::int64_t ended_since, int limit) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_list_requests);
+  st.bind(1, ended_since);
+  st.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<support_request_record> out;
+  int rc;
+  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) out.push_back(read_request(st.s));
+  if (rc != SQLITE_DONE) log_line(std::string("store error list_requests: ") + sqlite3_errmsg(db_));
+  st.reset();
+  return out;
+}
+
+int store::end_open_requests(std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_end_open);
+  st.bind(1, now);
+  int rc = sqlite3_step(st.s);
+  st.reset();
+  if (rc != SQLITE_DONE) return -1;
+  return sqlite3_changes(db_);
+}
+
+}  // namespace visit::server

@@ -1,0 +1,385 @@
+#include "server/websocket_session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "server/http_policy.hpp"
+#include "server/json_messages.hpp"
+#include "server/log.hpp"
+#include "server/protocol_names.hpp"
+#include "server/shared_state.hpp"
+
+namespace visit::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace websocket = beast::websocket;
+using protocol::close_code;
+using protocol::message_type;
+
+websocket_session::websocket_session(tls_stream&& stream, std::shared_ptr<shared_state> state,
+                                     connection_limiter::slot slot, std::string peer, role r,
+                                     std::optional<viewer_identity> viewer)
+    : ws_(std::move(stream)),
+      state_(std::move(state)),
+      peer_(std::move(peer)),
+      role_(r),
+      viewer_(std::move(viewer)),
+      slot_(std::move(slot)) {
+  if (viewer_) request_id_ = viewer_->request_id;
+}
+
+websocket_session::~websocket_session() = default;
+
+std::string websocket_session::who() const {
+  std::string s = role_ == role::customer ? "role=customer" : "role=viewer";
+  s += " address=" + peer_;
+  if (!request_id_.empty()) s += " request=" + request_id_;
+  if (viewer_) s += " user=" + log_quote(viewer_->username, 64);
+  return s;
+}
+
+void websocket_session::run(http::request<http::string_body> request) {
+  beast::get_lowest_layer(ws_).expires_never();  // the websocket layer has its own timeouts
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(http::field::server, "visit-server");
+    for (const auto& [name, value] : security_headers()) res.set(name, value);
+  }));
+  ws_.read_message_max(role_ == role::customer ? protocol::max_message_size
+                                               : shared_state::viewer_message_max);
+  ws_.auto_fragment(false);  // one frame per message: full-size TLS records
+  ws_.binary(true);
+  ws_.async_accept(request,
+                   beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) {
+    log_line("refused " + who() + " reason=websocket_handshake error=" + log_quote(ec.message()));
+    finished_ = true;
+    return;
+  }
+  do_read();
+  if (role_ == role::viewer) start_viewer();
+}
+
+void websocket_session::start_viewer() {
+  auto id = state_->hub().add_viewer(request_id_, this);
+  if (!id) {
+    refuse(close_code::not_found, "not_found", "no live support request with this id");
+    return;
+  }
+  viewer_id_ = *id;
+  state_->register_viewer(viewer_->login_key, weak_from_this());
+  state_->refresh_request_state(request_id_);
+  log_line("viewer connected " + who());
+  // A logout may have happened between the upgrade and the registration above.
+  if (!state_->sessions().find_by_key(viewer_->login_key)) {
+    state_->hub().close_viewer(*viewer_id_, close_code::unauthorized, "logged out");
+  }
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(buffer_,
+                 beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    std::string why;
+    if (ec == websocket::error::closed) {
+      why = close_why_.empty() ? "closed by peer" : close_why_;
+    } else if (ec == websocket::error::message_too_big) {
+      log_line("protocol_error " + who() +
+               " error=too_large message=" + log_quote("message over read_message_max"));
+      why = "too_large";
+    } else if (ec == beast::error::timeout) {
+      why = close_why_.empty() ? "timeout" : close_why_;
+    } else {
+      why = close_why_.empty() ? ec.message() : close_why_;
+    }
+    finish(why);
+    return;
+  }
+  if (ignore_input_) {  // closing: drain until the close handshake ends the read loop
+    buffer_.consume(buffer_.size());
+    do_read();
+    return;
+  }
+  if (!ws_.got_binary()) {
+    refuse(close_code::protocol_error, "text_message", "text messages are refused");
+  } else {
+    auto data = buffer_.cdata();
+    std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(data.data()), data.size());
+    auto m = protocol::parse_message(bytes);
+    if (!m) {
+      auto e = static_cast<protocol::parse_error>(m.error().value());
+      refuse(protocol::close_code_for(e), parse_error_name(e), protocol::to_string(e));
+    } else if (m->hdr.sequence != last_in_sequence_ + 1) {
+      refuse(close_code::protocol_error, "bad_sequence",
+             "sequence " + std::to_string(m->hdr.sequence) + " after " +
+                 std::to_string(last_in_sequence_));
+    } else {
+      last_in_sequence_ = m->hdr.sequence;
+      if (role_ == role::customer) {
+        on_customer_message(*m);
+      } else {
+        on_viewer_message(*m);
+      }
+    }
+  }
+  buffer_.consume(buffer_.size());
+  do_read();
+}
+
+void websocket_session::on_customer_message(const protocol::message_view& m) {
+  if (!customer_registered_) {
+    if (m.hdr.type != message_type::hello) {
+      refuse(close_code::protocol_error, "unexpected_type", "the first message must be hello");
+      return;
+    }
+    auto h = parse_customer_hello(m.payload);
+    if (!h) {
+      auto e = static_cast<protocol::parse_error>(h.error().value());
+      refuse(protocol::close_code_for(e), parse_error_name(e),
+             "hello: " + std::string(protocol::to_string(e)));
+      return;
+    }
+    if (h->wrong_version) {
+      refuse(close_code::version_mismatch, "version_mismatch", "this server speaks protocol 1");
+      return;
+    }
+    if (state_->shutting_down()) {
+      refuse(close_code::server_shutdown, "server_shutdown", "the server is shutting down");
+      return;
+    }
+    auto id = state_->db().create_request(h->hello.name, h->hello.description, unix_now());
+    if (!id) {
+      refuse(close_code::server_shutdown, "store_error", "the server cannot store the request");
+      return;
+    }
+    request_id_ = *id;
+    enqueue({own_message(message_type::hello, server_hello_for_customer(request_id_)), false});
+    state_->hub().add_customer(request_id_, h->hello.name, h->hello.description, this);
+    customer_registered_ = true;
+    log_line("customer connected " + who() + " name=" + log_quote(h->hello.name) +
+             " client=" + log_quote(h->hello.client));
+    return;
+  }
+  switch (m.hdr.type) {
+    case message_type::screen_info:
+    case message_type::frame:
+    case message_type::cursor_shape:
+    case message_type::cursor_position: {
+      auto ec = state_->hub().on_customer_message(request_id_, m);
+      if (ec) {
+        auto e = static_cast<protocol::parse_error>(ec.value());
+        refuse(protocol::close_code_for(e), parse_error_name(e),
+               std::string(message_type_name(m.hdr.type)) + ": " +
+                   std::string(protocol::to_string(e)));
+      }
+      return;
+    }
+    case message_type::close_reason:
+      close_why_ = "customer sent close_reason " +
+                   std::string(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
+      ignore_input_ = true;
+      return;
+    default:
+      refuse(close_code::protocol_error, "unexpected_type",
+             std::string(message_type_name(m.hdr.type)) + " is not a customer message");
+  }
+}
+
+void websocket_session::on_viewer_message(const protocol::message_view& m) {
+  switch (m.hdr.type) {
+    case message_type::frame_ack: {
+      auto acked = protocol::parse_frame_ack(m.payload);
+      boost::system::error_code ec = acked ? boost::system::error_code() : acked.error();
+      if (!ec && viewer_id_) ec = state_->hub().on_viewer_frame_ack(*viewer_id_, *acked);
+      if (ec) {
+        auto e = static_cast<protocol::parse_error>(ec.value());
+        refuse(protocol::close_code_for(e), parse_error_name(e), "frame_ack names an unsent frame");
+      }
+      return;
+    }
+    case message_type::hello:
+      if (auto ec = check_viewer_hello(m.payload)) {
+        auto e = static_cast<protocol::parse_error>(ec.value());
+        refuse(protocol::close_code_for(e), parse_error_name(e), "hello");
+      }
+      return;
+    case message_type::close_reason:
+      close_why_ = "viewer sent close_reason " +
+                   std::string(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
+      ignore_input_ = true;
+      return;
+    default:
+      refuse(close_code::protocol_error, "unexpected_type",
+             std::string(message_type_name(m.hdr.type)) + " is not a viewer message");
+  }
+}
+
+void websocket_session::refuse(close_code code, std::string_view what, std::string_view detail) {
+  if (ignore_input_) return;
+  log_line("protocol_error " + who() + " error=" + std::string(what) +
+           " message=" + log_quote(detail, 160));
+  close_why_ = "protocol_error " + std::string(what);
+  if (code == close_code::protocol_error || code == close_code::too_large ||
+      code == close_code::version_mismatch) {
+    ws_close_code_ = websocket::close_code::policy_error;
+  }
+  ignore_input_ = true;
+  if (viewer_id_) {
+    state_->hub().close_viewer(*viewer_id_, code, detail);  // the hub owns the sequence
+  } else {
+    close_locally(code, detail);
+  }
+}
+
+void websocket_session::close_locally(close_code code, std::string_view message) {
+  if (close_queued_) return;
+  ignore_input_ = true;
+  enqueue({own_message(message_type::close_reason, close_reason_json(code, message)), false});
+  close_queued_ = true;
+  do_write();
+}
+
+shared_message websocket_session::own_message(message_type type, std::string_view json) {
+  return std::make_shared<const std::vector<std::uint8_t>>(
+      protocol::make_json_message(type, next_out_sequence_++, protocol::now_us(), json));
+}
+
+// --- sinks: called from any thread (hub mutex held); hop onto the strand ----------------------
+
+void websocket_session::send_frame_ack(std::uint32_t acked) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), acked] {
+    self->pending_ack_ = acked;
+    self->do_write();
+  });
+}
+
+void websocket_session::send_viewer_count(std::size_t count) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), count] {
+    self->pending_count_ = count;
+    self->do_write();
+  });
+}
+
+void websocket_session::close(close_code code, std::string_view message) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), code, m = std::string(message)] {
+    if (self->close_why_.empty()) self->close_why_ = std::string(protocol::to_string(code));
+    self->close_locally(code, m);
+  });
+}
+
+void websocket_session::send(shared_message message) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
+    self->enqueue({std::move(m), true});
+    self->do_write();
+  });
+}
+
+void websocket_session::close(shared_message close_reason) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(close_reason)]() mutable {
+    if (self->close_queued_) return;
+    self->ignore_input_ = true;
+    self->enqueue({std::move(m), false});
+    self->close_queued_ = true;
+    self->do_write();
+  });
+}
+
+void websocket_session::shut_down(close_code code, std::string_view message) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), code, m = std::string(message)] {
+    if (self->finished_) return;
+    if (self->close_why_.empty()) self->close_why_ = std::string(protocol::to_string(code));
+    if (self->viewer_id_) {
+      self->ignore_input_ = true;
+      self->state_->hub().close_viewer(*self->viewer_id_, code, m);
+    } else {
+      self->close_locally(code, m);
+    }
+  });
+}
+
+// --- writing: one message in flight ------------------------------------------------------------
+
+void websocket_session::enqueue(outgoing o) {
+  queue_.push_back(std::move(o));
+}
+
+void websocket_session::do_write() {
+  if (writing_ || close_started_ || finished_) return;
+  if (!queue_.empty()) {
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+  } else if (close_queued_) {
+    close_started_ = true;
+    ws_.async_close(websocket::close_reason(ws_close_code_),
+                    beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+    return;
+  } else if (pending_count_) {
+    current_ = {own_message(message_type::viewers, viewers_json(*pending_count_)), false};
+    pending_count_.reset();
+  } else if (pending_ack_) {
+    current_ = {std::make_shared<const std::vector<std::uint8_t>>(protocol::make_frame_ack(
+                    next_out_sequence_++, protocol::now_us(), *pending_ack_)),
+                false};
+    pending_ack_.reset();
+  } else {
+    return;
+  }
+  writing_ = true;
+  ws_.async_write(net::buffer(*current_.bytes),
+                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  bool from_hub = current_.from_hub;
+  current_ = {};
+  if (ec) {
+    if (close_why_.empty()) close_why_ = "write failed: " + ec.message();
+    // The read loop ends too once the socket is gone; finish() runs there.
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    return;
+  }
+  if (from_hub && viewer_id_ && !finished_) state_->hub().on_viewer_write_done(*viewer_id_);
+  do_write();
+}
+
+void websocket_session::on_close(beast::error_code) {
+  // Nothing to do: the pending read completes as well and calls finish().
+}
+
+// --- the end -----------------------------------------------------------------------------------
+
+void websocket_session::finish(std::string_view why) {
+  if (finished_) return;
+  finished_ = true;
+  queue_.clear();
+  if (role_ == role::customer) {
+    if (customer_registered_) {
+      state_->hub().remove_customer(request_id_);
+      state_->db().set_request_state(request_id_, "ended", unix_now());
+      log_line("customer disconnected " + who() + " reason=" + log_quote(why));
+    } else {
+      log_line("customer disconnected " + who() + " before hello reason=" + log_quote(why));
+    }
+  } else {
+    if (viewer_id_) {
+      state_->hub().remove_viewer(*viewer_id_);
+      state_->unregister_viewer(viewer_->login_key, this);
+      state_->refresh_request_state(request_id_);
+      viewer_id_.reset();
+    }
+    log_line("viewer disconnected " + who() + " reason=" + log_quote(why));
+  }
+}
+
+}  // namespace visit::server
