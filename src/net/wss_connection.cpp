@@ -115,7 +115,7 @@ class wss_connection::impl : public std::enable_shared_from_this<impl> {
     if (finished_) return;
     if (ec) {
       std::string detail = "WebSocket upgrade failed: " + ec.message();
-      if (upgrade_response_.result_int() != 0) {
+      if (ec == websocket::error::upgrade_declined) {
         detail += " (HTTP " + std::to_string(upgrade_response_.result_int()) + ")";
       }
       return fail(wss_stage::upgrade, ec, std::move(detail));

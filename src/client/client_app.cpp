@@ -1,0 +1,108 @@
+#include "client/client_app.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <csignal>
+#include <thread>
+
+#include "capture/screen_capturer.hpp"
+#include "client/client_log.hpp"
+#include "client/customer_session.hpp"
+#include "client/frame_pipeline.hpp"
+#include "client/uplink_mailbox.hpp"
+#include "net/direct_dialer.hpp"
+
+#ifndef VISIT_VERSION
+#define VISIT_VERSION "0.0.0"
+#endif
+
+namespace visit::client {
+
+namespace asio = boost::asio;
+
+const char* client_version() {
+  return VISIT_VERSION;
+}
+
+int run_client(const client_options& options) {
+  // A closed stderr pipe must not kill the client; sockets use MSG_NOSIGNAL already.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::string error;
+  std::unique_ptr<capture::screen_capturer> capturer =
+      capture::make_screen_capturer(options.display, error);
+  if (!capturer) {
+    log_line("cannot capture the screen: " + error);
+    return 1;
+  }
+
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  if (!net::configure_client_context(tls.native_handle(), options.trust, error)) {
+    log_line(error);
+    return 2;
+  }
+
+  asio::io_context io(1);
+  uplink_mailbox mailbox;
+  net::direct_dialer dialer;
+
+  session_config config;
+  config.server = options.server;
+  config.identity.name = options.name;
+  config.identity.description = options.description;
+  config.identity.client = std::string("visit-client/") + client_version();
+  customer_session session(io, tls, options.trust, dialer, std::move(config), mailbox);
+
+  mailbox.set_capture_waker([&capturer] { capturer->wake(); });
+  mailbox.set_network_notifier([&session] { session.notify(); });
+
+  int exit_code = 0;
+  bool shutting_down = false;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  const auto begin_shutdown = [&](int code, const char* why) {
+    if (shutting_down) return;
+    shutting_down = true;
+    exit_code = code;
+    log_line(std::string("shutting down (") + why + ")");
+    mailbox.stop();
+    session.shutdown([&] {
+      signals.cancel();
+      io.stop();
+    });
+  };
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (shutting_down) {
+          log_line("second signal: stopping at once");
+          io.stop();
+          return;
+        }
+        begin_shutdown(0, signo == SIGINT ? "SIGINT" : "SIGTERM");
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+
+  frame_pipeline pipeline(*capturer, mailbox);
+  std::thread capture_thread([&] {
+    if (!pipeline.run()) {
+      asio::post(io, [&] { begin_shutdown(1, "capture failed"); });
+    }
+  });
+
+  log_line(std::string("visit-client ") + client_version() + " sharing display " +
+           (options.display.empty() ? std::string("$DISPLAY") : options.display));
+  session.start();
+  io.run();
+
+  mailbox.stop();
+  capture_thread.join();
+  const auto& s = pipeline.stats();
+  log_line("stopped: " + std::to_string(s.frames) + " frames, " + std::to_string(s.tiles) +
+           " tiles, " + std::to_string(s.frame_bytes) + " bytes sent");
+  return exit_code;
+}
+
+}  // namespace visit::client

@@ -1,0 +1,122 @@
+#include "client/client_options.hpp"
+
+#include <vector>
+
+#include "protocol/message.hpp"
+
+namespace visit::client {
+namespace {
+
+parse_outcome fail(std::string error) {
+  parse_outcome out;
+  out.error = std::move(error);
+  return out;
+}
+
+}  // namespace
+
+std::string usage() {
+  return "usage: visit-client --headless --server https://HOST[:PORT] [--ca FILE | --pin SHA256]\n"
+         "                    --name TEXT [--description TEXT] [--display :N]\n"
+         "  --server URL      the support organisation's visit-server\n"
+         "  --ca FILE         trust only the CA certificate(s) in FILE (PEM); the host name\n"
+         "                    must match the server's certificate\n"
+         "  --pin SHA256      trust only a server whose certificate has this SHA-256 fingerprint\n"
+         "                    (64 hex digits, colons allowed), as visit-server prints it\n"
+         "                    without either: the system's CA store and a host name check\n"
+         "  --name TEXT       your name, shown to the technicians (1..128 bytes)\n"
+         "  --description TEXT  what you need help with (up to 2048 bytes)\n"
+         "  --display :N      the X display to share (default: $DISPLAY)\n"
+         "  --headless        run without a window (the only face in this build)\n";
+}
+
+parse_outcome parse_client_options(std::span<const std::string_view> args) {
+  client_options o;
+  bool have_server = false, have_name = false, have_ca = false, have_pin = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    std::optional<std::string_view> inline_value;
+    if (arg.starts_with("--")) {
+      if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+        inline_value = arg.substr(eq + 1);
+        arg = arg.substr(0, eq);
+      }
+    }
+    const auto value = [&]() -> std::optional<std::string_view> {
+      if (inline_value) return inline_value;
+      if (i + 1 >= args.size()) return std::nullopt;
+      return args[++i];
+    };
+    const auto flag_only = [&] { return !inline_value; };
+
+    if (arg == "--help" || arg == "-h") {
+      parse_outcome out;
+      out.help = true;
+      return out;
+    }
+    if (arg == "--version") {
+      parse_outcome out;
+      out.version = true;
+      return out;
+    }
+    if (arg == "--headless") {
+      if (!flag_only()) return fail("--headless takes no value");
+      o.headless = true;
+    } else if (arg == "--server") {
+      const auto v = value();
+      if (!v) return fail("--server needs a URL");
+      std::string error;
+      auto addr = net::parse_server_url(*v, error);
+      if (!addr) return fail("--server: " + error);
+      o.server = std::move(*addr);
+      have_server = true;
+    } else if (arg == "--ca") {
+      const auto v = value();
+      if (!v || v->empty()) return fail("--ca needs a file");
+      o.trust.ca_file = std::string(*v);
+      have_ca = true;
+    } else if (arg == "--pin") {
+      const auto v = value();
+      if (!v) return fail("--pin needs a SHA-256 fingerprint");
+      const auto pin = net::parse_pin(*v);
+      if (!pin) return fail("--pin: not a SHA-256 fingerprint (64 hex digits, colons allowed)");
+      o.trust.pin = *pin;
+      have_pin = true;
+    } else if (arg == "--name") {
+      const auto v = value();
+      if (!v) return fail("--name needs a value");
+      o.name = std::string(*v);
+      have_name = true;
+    } else if (arg == "--description") {
+      const auto v = value();
+      if (!v) return fail("--description needs a value");
+      o.description = std::string(*v);
+    } else if (arg == "--display") {
+      const auto v = value();
+      if (!v || v->empty()) return fail("--display needs a display name such as :1");
+      o.display = std::string(*v);
+    } else {
+      return fail("unknown argument: " + std::string(args[i]));
+    }
+  }
+  if (!o.headless) return fail("only --headless is available in this build");
+  if (!have_server) return fail("--server is required");
+  if (!have_name) return fail("--name is required");
+  if (have_ca && have_pin) return fail("--ca and --pin cannot be used together");
+  if (o.name.empty() || o.name.size() > protocol::max_name_bytes ||
+      !protocol::is_valid_utf8(o.name)) {
+    return fail("--name must be 1 to 128 bytes of UTF-8");
+  }
+  if (o.description.size() > protocol::max_description_bytes ||
+      !protocol::is_valid_utf8(o.description)) {
+    return fail("--description must be at most 2048 bytes of UTF-8");
+  }
+  o.trust.mode = have_pin  ? net::trust_mode::pinned
+                 : have_ca ? net::trust_mode::ca_file
+                           : net::trust_mode::system_store;
+  parse_outcome out;
+  out.options = std::move(o);
+  return out;
+}
+
+}  // namespace visit::client

@@ -1,0 +1,36 @@
+// visit-client's command line:
+//   visit-client --headless --server https://HOST[:PORT] [--ca FILE | --pin SHA256HEX]
+//                --name TEXT [--description TEXT] [--display :N]
+// Options take their value as the next argument or after '=' (--name=Ada).
+// Thread-safety: pure.
+#pragma once
+#include <optional>
+#include <span>
+#include <string>
+
+#include "net/server_address.hpp"
+#include "net/tls_verification.hpp"
+
+namespace visit::client {
+
+struct client_options {
+  bool headless = false;
+  net::server_address server;
+  net::trust_config trust;  // system store unless --ca or --pin
+  std::string name;
+  std::string description;
+  std::string display;  // empty: $DISPLAY
+};
+
+struct parse_outcome {
+  std::optional<client_options> options;  // set when the client should run
+  bool help = false;                      // --help: print usage(), exit 0
+  bool version = false;                   // --version: print the version, exit 0
+  std::string error;                      // otherwise: print it and usage(), exit 2
+};
+
+// `args` excludes the program name.
+parse_outcome parse_client_options(std::span<const std::string_view> args);
+std::string usage();
+
+}  // namespace visit::client

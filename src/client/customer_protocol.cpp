@@ -1,0 +1,203 @@
+#include "client/customer_protocol.hpp"
+
+#include <algorithm>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+namespace visit::client {
+namespace {
+
+namespace json = boost::json;
+using protocol::close_code;
+using protocol::message_type;
+
+constexpr int max_viewers = 1'000'000;
+constexpr std::size_t request_id_length = 32;
+
+server_event refuse(close_code code, std::string text) {
+  server_event e;
+  e.what = server_event::kind::refused;
+  e.code = code;
+  e.text = std::move(text);
+  return e;
+}
+
+// The payload as a JSON object; parse_message already checked UTF-8 and object shape.
+bool parse_object(std::span<const std::uint8_t> payload, json::value& out) {
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 32;
+  out = json::parse(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()),
+                    ec, {}, opts);
+  return !ec && out.is_object();
+}
+
+// An integer member, if present and integral.
+std::optional<std::int64_t> int_member(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(v->get_uint64());
+  }
+  return std::nullopt;
+}
+
+const json::string* string_member(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? &v->get_string() : nullptr;
+}
+
+bool is_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  });
+}
+
+void put_sequence(std::vector<std::uint8_t>& message, std::uint32_t seq) {
+  for (int i = 0; i < 4; ++i) message[4 + i] = static_cast<std::uint8_t>(seq >> (8 * i));
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> customer_protocol::hello() {
+  json::object o;
+  o["protocol"] = protocol::version;
+  o["role"] = "customer";
+  o["name"] = identity_.name;
+  o["description"] = identity_.description;
+  o["client"] = identity_.client;
+  return protocol::make_json_message(message_type::hello, next_out_++, protocol::now_us(),
+                                     json::serialize(o));
+}
+
+void customer_protocol::stamp(std::vector<std::uint8_t>& message, bool is_frame) {
+  const std::uint32_t seq = next_out_++;
+  if (message.size() >= protocol::header_size) put_sequence(message, seq);
+  if (is_frame) window_.sent(seq);
+}
+
+std::vector<std::uint8_t> customer_protocol::close_reason(close_code code, std::string_view text) {
+  json::object o;
+  o["code"] = protocol::to_string(code);
+  o["message"] = text;
+  return protocol::make_json_message(message_type::close_reason, next_out_++, protocol::now_us(),
+                                     json::serialize(o));
+}
+
+server_event customer_protocol::on_message(std::span<const std::uint8_t> bytes, bool binary) {
+  if (!binary) return refuse(close_code::protocol_error, "text WebSocket message");
+  const auto parsed = protocol::parse_message(bytes);
+  if (!parsed) {
+    const auto e = static_cast<protocol::parse_error>(parsed.error().value());
+    return refuse(protocol::close_code_for(e),
+                  "invalid message: " + std::string(protocol::to_string(e)));
+  }
+  const protocol::message_view& m = *parsed;
+  if (m.hdr.sequence != next_in_) {
+    return refuse(close_code::protocol_error, "sequence " + std::to_string(m.hdr.sequence) +
+                                                  " where " + std::to_string(next_in_) +
+                                                  " was due");
+  }
+  ++next_in_;
+  if (m.hdr.type == message_type::close_reason) return on_close_reason(m.payload);
+  if (!welcomed_ && m.hdr.type != message_type::hello) {
+    return refuse(close_code::protocol_error, "message before the server's hello");
+  }
+  switch (m.hdr.type) {
+    case message_type::hello:
+      return on_hello(m.payload);
+    case message_type::viewers:
+      return on_viewers(m.payload);
+    case message_type::frame_ack:
+      return on_frame_ack(m.payload);
+    default:
+      return refuse(close_code::protocol_error, "message type " +
+                                                    std::to_string(static_cast<int>(m.hdr.type)) +
+                                                    " is not sent to customers");
+  }
+}
+
+server_event customer_protocol::on_hello(std::span<const std::uint8_t> payload) {
+  if (welcomed_) return refuse(close_code::protocol_error, "second hello");
+  json::value v;
+  if (!parse_object(payload, v)) return refuse(close_code::protocol_error, "hello: bad JSON");
+  const json::object& o = v.get_object();
+  const auto version = int_member(o, "protocol");
+  if (!version) return refuse(close_code::protocol_error, "hello: no protocol version");
+  if (*version != protocol::version) {
+    return refuse(close_code::version_mismatch,
+                  "server speaks protocol " + std::to_string(*version));
+  }
+  const json::string* id = string_member(o, "request_id");
+  if (id == nullptr || id->size() != request_id_length || !is_hex(*id)) {
+    return refuse(close_code::protocol_error, "hello: request_id is not 32 hex digits");
+  }
+  std::uint32_t credit = protocol::credit_frames;
+  if (o.contains("credit")) {
+    const auto c = int_member(o, "credit");
+    if (!c || *c < 1 || *c > 1'000'000) {
+      return refuse(close_code::protocol_error, "hello: credit out of range");
+    }
+    credit = std::min<std::uint32_t>(static_cast<std::uint32_t>(*c), protocol::credit_frames);
+  }
+  welcomed_ = true;
+  server_event e;
+  e.what = server_event::kind::welcome;
+  e.request_id = std::string(id->data(), id->size());
+  std::transform(e.request_id.begin(), e.request_id.end(), e.request_id.begin(), [](char c) {
+    return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  e.credit = credit;
+  return e;
+}
+
+server_event customer_protocol::on_viewers(std::span<const std::uint8_t> payload) {
+  json::value v;
+  if (!parse_object(payload, v)) return refuse(close_code::protocol_error, "viewers: bad JSON");
+  const auto count = int_member(v.get_object(), "count");
+  if (!count || *count < 0 || *count > max_viewers) {
+    return refuse(close_code::protocol_error, "viewers: count out of range");
+  }
+  server_event e;
+  e.what = server_event::kind::viewers;
+  e.viewers = static_cast<int>(*count);
+  return e;
+}
+
+server_event customer_protocol::on_close_reason(std::span<const std::uint8_t> payload) {
+  json::value v;
+  server_event e;
+  e.what = server_event::kind::closing;
+  if (!parse_object(payload, v)) {
+    e.text = "(unreadable close_reason)";
+    return e;
+  }
+  const json::object& o = v.get_object();
+  if (const json::string* code = string_member(o, "code")) {
+    e.code_text = std::string(code->data(), code->size());
+    if (auto known = protocol::close_code_from_string(e.code_text)) e.code = *known;
+  }
+  if (const json::string* text = string_member(o, "message")) {
+    e.text = std::string(text->data(), text->size());
+  }
+  return e;
+}
+
+server_event customer_protocol::on_frame_ack(std::span<const std::uint8_t> payload) {
+  const auto acked = protocol::parse_frame_ack(payload);
+  if (!acked) return refuse(close_code::protocol_error, "frame_ack: bad payload");
+  const auto released = window_.acked(*acked);
+  if (!released) {
+    return refuse(close_code::protocol_error,
+                  "frame_ack for frame " + std::to_string(*acked) + ", which was never sent");
+  }
+  server_event e;
+  e.what = server_event::kind::acked;
+  e.released = *released;
+  return e;
+}
+
+}  // namespace visit::client

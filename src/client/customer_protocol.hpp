@@ -1,0 +1,71 @@
+// The customer's side of the protocol on one connection, without I/O: builds the hello,
+// numbers outgoing messages, and validates every incoming message (docs/protocol.md §3),
+// turning it into an event for the session or into a refusal that closes the connection.
+// Thread-safety: none; owned by the network thread. One instance per connection.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "client/send_window.hpp"
+#include "protocol/message.hpp"
+
+namespace visit::client {
+
+struct customer_identity {
+  std::string name;         // 1..128 bytes of UTF-8 (checked by the caller)
+  std::string description;  // 0..2048 bytes of UTF-8 (checked by the caller)
+  std::string client;       // "visit-client/<version>"
+};
+
+struct server_event {
+  enum class kind {
+    welcome,  // the server's hello: request_id, credit
+    viewers,  // count
+    acked,    // released frames
+    closing,  // the server's close_reason: code, text (raw; log through printable())
+    refused,  // invalid input: close with close_reason{code, text}
+  };
+  kind what = kind::refused;
+  std::string request_id;
+  std::uint32_t credit = 0;
+  int viewers = 0;
+  std::uint32_t released = 0;
+  protocol::close_code code = protocol::close_code::protocol_error;
+  std::string code_text;  // closing: the code string as the server sent it
+  std::string text;
+};
+
+class customer_protocol {
+ public:
+  explicit customer_protocol(const customer_identity& identity) : identity_(identity) {}
+
+  // The first message of the connection (sequence 1).
+  std::vector<std::uint8_t> hello();
+  // Gives a whole message built with sequence 0 its sequence number; counts frames in the
+  // send window.
+  void stamp(std::vector<std::uint8_t>& message, bool is_frame);
+  // A close_reason message to send before closing.
+  std::vector<std::uint8_t> close_reason(protocol::close_code code, std::string_view text);
+
+  // Validates one incoming WebSocket message.
+  server_event on_message(std::span<const std::uint8_t> bytes, bool binary);
+
+  bool welcomed() const { return welcomed_; }
+  const send_window& window() const { return window_; }
+
+ private:
+  server_event on_hello(std::span<const std::uint8_t> payload);
+  server_event on_viewers(std::span<const std::uint8_t> payload);
+  server_event on_close_reason(std::span<const std::uint8_t> payload);
+  server_event on_frame_ack(std::span<const std::uint8_t> payload);
+
+  const customer_identity& identity_;  // owned by the session, outlives every connection
+  std::uint32_t next_out_ = 1;
+  std::uint32_t next_in_ = 1;
+  bool welcomed_ = false;
+  send_window window_;
+};
+
+}  // namespace visit::client

@@ -1,0 +1,194 @@
+#include "client/customer_session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <cstdio>
+
+#include "client/client_log.hpp"
+
+namespace visit::client {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::uint16_t ws_close_normal = 1000;
+constexpr std::uint16_t ws_close_policy = 1008;
+
+std::string seconds_text(std::chrono::milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
+}  // namespace
+
+customer_session::customer_session(asio::io_context& io, asio::ssl::context& tls,
+                                   const net::trust_config& trust, net::tcp_dialer& dialer,
+                                   session_config config, uplink_mailbox& mailbox)
+    : io_(io),
+      tls_(tls),
+      trust_(trust),
+      dialer_(dialer),
+      config_(std::move(config)),
+      mailbox_(mailbox),
+      backoff_(config_.backoff),
+      retry_timer_(io),
+      hello_timer_(io),
+      shutdown_timer_(io) {}
+
+void customer_session::start() {
+  connect();
+}
+
+void customer_session::notify() {
+  if (pump_posted_.exchange(true)) return;
+  asio::post(io_, [this] {
+    pump_posted_ = false;
+    pump();
+  });
+}
+
+void customer_session::connect() {
+  if (stopping_) return;
+  ++attempt_;
+  log_line("connecting to " + config_.server.url() + " (attempt " + std::to_string(attempt_) + ")");
+  net::wss_request req;
+  req.server = config_.server;
+  req.target = "/ws/customer";
+  req.user_agent = config_.identity.client;
+  // Server -> customer messages are small: hello (16 KiB) is the largest.
+  req.max_message_size = 16 * 1024 + protocol::header_size;
+  net::wss_handlers handlers;
+  handlers.opened = [this] { on_open(); };
+  handlers.message = [this](std::span<const std::uint8_t> b, bool binary) {
+    on_message(b, binary);
+  };
+  handlers.sent = [this] { on_sent(); };
+  handlers.closed = [this](const net::wss_failure& f) { on_closed(f); };
+  protocol_.reset();
+  server_reason_.clear();
+  connection_ = std::make_unique<net::wss_connection>(io_, tls_, trust_, dialer_, std::move(req),
+                                                      std::move(handlers));
+  connection_->start();
+}
+
+void customer_session::on_open() {
+  protocol_.emplace(config_.identity);
+  connection_->send(protocol_->hello());
+  hello_timer_.expires_after(config_.hello_timeout);
+  hello_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !protocol_ || protocol_->welcomed()) return;
+    log_line("no hello from the server within " + seconds_text(config_.hello_timeout) + " s");
+    refuse(protocol::close_code::protocol_error, "no hello");
+  });
+}
+
+void customer_session::on_message(std::span<const std::uint8_t> bytes, bool binary) {
+  if (!protocol_) return;
+  server_event e = protocol_->on_message(bytes, binary);
+  switch (e.what) {
+    case server_event::kind::refused:
+      log_line("protocol error from the server: " + e.text);
+      return refuse(e.code, e.text);
+    case server_event::kind::welcome:
+      hello_timer_.cancel();
+      backoff_.reset();
+      request_id_ = e.request_id;
+      log_line("support request " + e.request_id);
+      mailbox_.connection_opened(e.credit);
+      return pump();
+    case server_event::kind::viewers:
+      log_line("viewers: " + std::to_string(e.viewers));
+      mailbox_.set_viewers(e.viewers);
+      return;
+    case server_event::kind::acked:
+      mailbox_.frames_acked(e.released);
+      return;
+    case server_event::kind::closing:
+      server_reason_ =
+          printable(e.code_text, 32) + (e.text.empty() ? "" : ": " + printable(e.text));
+      log_line("the server is closing the connection: " + server_reason_);
+      return;
+  }
+}
+
+void customer_session::refuse(protocol::close_code code, const std::string& why) {
+  mailbox_.connection_closed();
+  if (!connection_) return;
+  std::vector<std::uint8_t> reason;
+  if (protocol_) reason = protocol_->close_reason(code, why);
+  connection_->close(ws_close_policy, std::move(reason));
+}
+
+void customer_session::on_sent() {
+  pump();
+}
+
+void customer_session::pump() {
+  if (!connection_ || !protocol_ || !protocol_->welcomed() || stopping_) return;
+  while (connection_->can_send()) {
+    auto m = mailbox_.take_next();
+    if (!m) return;
+    protocol_->stamp(m->bytes, m->is_frame);
+    connection_->send(std::move(m->bytes));
+  }
+}
+
+void customer_session::on_closed(const net::wss_failure& f) {
+  hello_timer_.cancel();
+  mailbox_.connection_closed();
+  const bool was_welcomed = protocol_ && protocol_->welcomed();
+  protocol_.reset();
+  request_id_.clear();
+  connection_.reset();  // safe: the connection never calls a handler from inside its own calls
+
+  if (f.stage == net::wss_stage::certificate) {
+    log_line("refusing server: certificate not verified (" + f.detail + ")");
+  } else if (stopping_) {
+    log_line("disconnected");
+  } else if (was_welcomed) {
+    log_line("connection lost: " + f.detail);
+  } else {
+    log_line("connection failed: " + f.detail);
+  }
+  if (stopping_) return finish_shutdown();
+  schedule_reconnect();
+}
+
+void customer_session::schedule_reconnect() {
+  const auto delay = backoff_.next();
+  log_line("reconnecting in " + seconds_text(delay) + " s");
+  retry_timer_.expires_after(delay);
+  retry_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopping_) return;
+    connect();
+  });
+}
+
+void customer_session::shutdown(std::function<void()> done) {
+  if (stopping_) return;
+  stopping_ = true;
+  shutdown_done_ = std::move(done);
+  retry_timer_.cancel();
+  hello_timer_.cancel();
+  if (!connection_) {
+    asio::post(io_, [this] { finish_shutdown(); });
+    return;
+  }
+  shutdown_timer_.expires_after(config_.shutdown_timeout);
+  shutdown_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !connection_) return;
+    log_line("the server did not answer the close in time");
+    connection_.reset();
+    mailbox_.connection_closed();
+    finish_shutdown();
+  });
+  connection_->close(ws_close_normal);
+}
+
+void customer_session::finish_shutdown() {
+  shutdown_timer_.cancel();
+  if (auto done = std::exchange(shutdown_done_, {})) done();
+}
+
+}  // namespace visit::client

@@ -1,0 +1,88 @@
+// The customer's connection to the server for the life of the client: connect, hello, relay
+// screen data from the uplink_mailbox within the credit window, feed the server's viewers
+// count and acks back into it, and reconnect with backoff whenever the connection ends or
+// cannot be made (certificate refusals included: a later verified server is fine).
+//
+// Thread-safety: everything runs on the network thread (the one thread running `io`), except
+// notify(), which any thread may call. Lifetime: io, tls, trust, dialer and mailbox outlive
+// the session; the session outlives io.run().
+#pragma once
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "client/customer_protocol.hpp"
+#include "client/uplink_mailbox.hpp"
+#include "net/backoff.hpp"
+#include "net/server_address.hpp"
+#include "net/tcp_dialer.hpp"
+#include "net/tls_verification.hpp"
+#include "net/wss_connection.hpp"
+
+namespace visit::client {
+
+struct session_config {
+  net::server_address server;
+  customer_identity identity;
+  std::chrono::milliseconds hello_timeout{10'000};    // upgrade done -> server's hello
+  std::chrono::milliseconds shutdown_timeout{3'000};  // normal close, then give up
+  net::backoff::settings backoff{};
+};
+
+class customer_session {
+ public:
+  customer_session(boost::asio::io_context& io, boost::asio::ssl::context& tls,
+                   const net::trust_config& trust, net::tcp_dialer& dialer, session_config config,
+                   uplink_mailbox& mailbox);
+  customer_session(const customer_session&) = delete;
+  customer_session& operator=(const customer_session&) = delete;
+
+  // Starts the first connection attempt.
+  void start();
+  // No more reconnects; closes the connection normally (WebSocket close 1000) and calls
+  // `done` on the network thread once it is closed, or after shutdown_timeout at the latest.
+  void shutdown(std::function<void()> done);
+  // Something waits in the mailbox: any thread. Coalesced into one post to the network thread.
+  void notify();
+
+  // The current support request id, empty when not connected (network thread).
+  const std::string& request_id() const { return request_id_; }
+
+ private:
+  void connect();
+  void on_open();
+  void on_message(std::span<const std::uint8_t> bytes, bool binary);
+  void on_sent();
+  void on_closed(const net::wss_failure& f);
+  void pump();
+  void refuse(protocol::close_code code, const std::string& why);
+  void schedule_reconnect();
+  void finish_shutdown();
+
+  boost::asio::io_context& io_;
+  boost::asio::ssl::context& tls_;  // outlives the session
+  const net::trust_config& trust_;  // outlives the session
+  net::tcp_dialer& dialer_;         // outlives the session
+  session_config config_;
+  uplink_mailbox& mailbox_;  // outlives the session
+  net::backoff backoff_;
+  boost::asio::steady_timer retry_timer_;
+  boost::asio::steady_timer hello_timer_;
+  boost::asio::steady_timer shutdown_timer_;
+  std::unique_ptr<net::wss_connection> connection_;
+  std::optional<customer_protocol> protocol_;
+  std::string request_id_;
+  std::string server_reason_;  // the server's close_reason, for the log line of the close
+  int attempt_ = 0;
+  bool stopping_ = false;
+  std::function<void()> shutdown_done_;
+  std::atomic<bool> pump_posted_{false};
+};
+
+}  // namespace visit::client

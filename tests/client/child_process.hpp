@@ -1,0 +1,47 @@
+// A child process for integration tests: started with posix_spawn, its stdout and stderr
+// collected by a reader thread so a test can wait for a log line. The destructor kills
+// (SIGKILL) and reaps a child that is still running.
+#pragma once
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace visit::client::testing {
+
+class child_process {
+ public:
+  // `argv[0]` is the program path. `extra_fd`, if >= 0, is passed to the child as fd 3.
+  explicit child_process(std::vector<std::string> argv, int extra_fd = -1);
+  ~child_process();
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // Waits until the output so far contains `needle` (true) or the timeout passes.
+  bool wait_for_output(const std::string& needle, std::chrono::milliseconds timeout);
+  // How many times `needle` occurs in the output so far.
+  int count_output(const std::string& needle) const;
+  std::string output() const;
+  // Sends `signo` and waits for the exit; the exit status, or nullopt if it was killed by a
+  // signal or did not end within `timeout` (then it is killed).
+  std::optional<int> stop(int signo, std::chrono::milliseconds timeout);
+
+ private:
+  void read_loop(int fd);
+
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  int status_ = 0;
+  std::thread reader_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::string output_;
+};
+
+}  // namespace visit::client::testing

@@ -1,0 +1,71 @@
+// visit-client's command line.
+#include "client/client_options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace visit::client {
+namespace {
+
+const std::string pin = std::string(64, 'a');
+
+parse_outcome parse(std::vector<std::string> args) {
+  std::vector<std::string_view> views(args.begin(), args.end());
+  return parse_client_options(views);
+}
+
+TEST(client_options_test, full_command_line) {
+  const auto out = parse({"--headless", "--server", "https://127.0.0.1:8443", "--pin", pin,
+                          "--name", "Ada", "--description", "printer", "--display", ":7"});
+  ASSERT_TRUE(out.options.has_value()) << out.error;
+  EXPECT_TRUE(out.options->headless);
+  EXPECT_EQ(out.options->server.port, 8443);
+  EXPECT_EQ(out.options->trust.mode, net::trust_mode::pinned);
+  EXPECT_EQ(out.options->trust.pin[0], 0xaa);
+  EXPECT_EQ(out.options->name, "Ada");
+  EXPECT_EQ(out.options->description, "printer");
+  EXPECT_EQ(out.options->display, ":7");
+}
+
+TEST(client_options_test, default_trust_is_the_system_store_and_ca_file_is_taken) {
+  auto out = parse({"--headless", "--server=https://a.example", "--name=Ada"});
+  ASSERT_TRUE(out.options.has_value()) << out.error;
+  EXPECT_EQ(out.options->trust.mode, net::trust_mode::system_store);
+  out = parse({"--headless", "--server", "https://a.example", "--name", "Ada", "--ca", "/x.pem"});
+  ASSERT_TRUE(out.options.has_value()) << out.error;
+  EXPECT_EQ(out.options->trust.mode, net::trust_mode::ca_file);
+  EXPECT_EQ(out.options->trust.ca_file, "/x.pem");
+}
+
+TEST(client_options_test, errors) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--server", "https://a", "--name", "Ada"},               // not headless
+      {"--headless", "--name", "Ada"},                          // no server
+      {"--headless", "--server", "https://a"},                  // no name
+      {"--headless", "--server", "http://a", "--name", "Ada"},  // scheme
+      {"--headless", "--server", "https://a", "--name", ""},    // empty name
+      {"--headless", "--server", "https://a", "--name", std::string(129, 'x')},
+      {"--headless", "--server", "https://a", "--name", "\xff"},  // not UTF-8
+      {"--headless", "--server", "https://a", "--name", "A", "--description",
+       std::string(2049, 'x')},
+      {"--headless", "--server", "https://a", "--name", "A", "--pin", "abc"},
+      {"--headless", "--server", "https://a", "--name", "A", "--pin", pin, "--ca", "f"},
+      {"--headless", "--server", "https://a", "--name", "A", "--bogus"},
+      {"--headless", "--server"},
+  };
+  for (const auto& args : bad) {
+    const auto out = parse(args);
+    EXPECT_FALSE(out.options.has_value());
+    EXPECT_FALSE(out.error.empty());
+  }
+}
+
+TEST(client_options_test, help_and_version) {
+  EXPECT_TRUE(parse({"--help"}).help);
+  EXPECT_TRUE(parse({"--version"}).version);
+}
+
+}  // namespace
+}  // namespace visit::client

@@ -1,0 +1,49 @@
+// An Xvfb of its own for a test (black 320x240 screen), on a free display number that Xvfb
+// picks itself (-displayfd), so tests may run in parallel.
+#pragma once
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "child_process.hpp"
+
+namespace visit::client::testing {
+
+class xvfb_display {
+ public:
+  explicit xvfb_display(const std::string& xvfb_path, const std::string& geometry = "320x240x24") {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    proc_ = std::make_unique<child_process>(
+        std::vector<std::string>{xvfb_path, "-displayfd", "3", "-screen", "0", geometry,
+                                 "-nolisten", "tcp", "-br", "-nocursor"},
+        fds[1]);
+    close(fds[1]);
+    std::string number;
+    pollfd p{fds[0], POLLIN, 0};
+    while (number.find('\n') == std::string::npos && poll(&p, 1, 10'000) > 0) {
+      char buf[16];
+      const ssize_t n = read(fds[0], buf, sizeof buf);
+      if (n <= 0) break;
+      number.append(buf, static_cast<std::size_t>(n));
+    }
+    close(fds[0]);
+    if (number.empty() || number.find('\n') == std::string::npos) {
+      throw std::runtime_error("Xvfb did not start: " + proc_->output());
+    }
+    name_ = ":" + number.substr(0, number.find('\n'));
+  }
+  ~xvfb_display() { proc_->stop(SIGTERM, std::chrono::seconds(5)); }
+
+  const std::string& name() const { return name_; }
+
+ private:
+  std::unique_ptr<child_process> proc_;
+  std::string name_;
+};
+
+}  // namespace visit::client::testing
