@@ -76,4 +76,9 @@ void login_throttle::record_success(std::string_view address, std::string_view u
   users_.erase(std::string(username));
 }
 
+std::size_t login_throttle::size() {
+  std::lock_guard lock(mutex_);
+  return addresses_.size() + users_.size();
+}
+
 }  // namespace visit::server

@@ -39,6 +39,8 @@ class login_throttle {
   std::chrono::milliseconds retry_after(std::string_view address, std::string_view username);
   void record_failure(std::string_view address, std::string_view username);
   void record_success(std::string_view address, std::string_view username);
+  // Keys tracked (addresses + usernames): bounded by 2 * max_keys.
+  std::size_t size();
 
  private:
   struct counter {
