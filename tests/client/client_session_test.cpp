@@ -1,0 +1,257 @@
+// The real visit-client binary, on an Xvfb of its own, against a fake server that speaks the
+// customer side of the protocol: hello, viewers, frames decoded and compared with what the
+// test painted, the credit window, reconnects, refusal of invalid input, and the normal close
+// on SIGTERM.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <regex>
+
+#include "child_process.hpp"
+#include "codec/tile_codec.hpp"
+#include "fake_visit_server.hpp"
+#include "protocol/message.hpp"
+#include "test_pki.hpp"
+#include "x_paint.hpp"
+#include "xvfb_display.hpp"
+
+namespace visit::client {
+namespace {
+
+using namespace std::chrono_literals;
+using protocol::message_type;
+using testing::child_process;
+using testing::fake_visit_server;
+using event_kind = fake_visit_server::event::kind;
+
+constexpr int screen_w = 320, screen_h = 240;
+const std::string request_a = "00112233445566778899aabbccddeeff";
+const std::string request_b = "ffeeddccbbaa99887766554433221100";
+
+void paint_root(const std::string& display, unsigned long rgb) {
+  ASSERT_TRUE(testing::paint_root(display, rgb));
+}
+
+std::vector<std::uint8_t> json_message(message_type t, std::uint32_t seq, const std::string& json) {
+  return protocol::make_json_message(t, seq, protocol::now_us(), json);
+}
+
+std::string payload_text(const protocol::message_view& m) {
+  return std::string(m.payload.begin(), m.payload.end());
+}
+
+class client_session_test : public ::testing::Test {
+ protected:
+  void start_client() {
+    client_ = std::make_unique<child_process>(
+        std::vector<std::string>{VISIT_CLIENT_BIN, "--headless", "--server",
+                                 "https://127.0.0.1:" + std::to_string(server_.port()), "--pin",
+                                 net::to_hex(identity_.fingerprint), "--name", "Ada",
+                                 "--description", "printer is broken", "--display", x_.name()});
+  }
+
+  // The next event of `kind`, skipping none; fails the test on a timeout.
+  fake_visit_server::event expect(event_kind kind, std::chrono::milliseconds timeout = 10s) {
+    auto e = server_.next(timeout);
+    EXPECT_TRUE(e.has_value()) << "no event; client output:\n"
+                               << (client_ ? client_->output() : "");
+    if (!e) return {};
+    EXPECT_EQ(static_cast<int>(e->what), static_cast<int>(kind));
+    return *e;
+  }
+
+  // The next message of type `type`, skipping cursor messages.
+  std::vector<std::uint8_t> expect_message(message_type type,
+                                           std::chrono::milliseconds timeout = 10s) {
+    for (;;) {
+      auto e = expect(event_kind::message, timeout);
+      if (e.bytes.empty()) return {};
+      const auto m = protocol::parse_message(e.bytes);
+      EXPECT_TRUE(m.has_value());
+      if (!m) return {};
+      if (m->hdr.type == message_type::cursor_shape ||
+          m->hdr.type == message_type::cursor_position) {
+        EXPECT_EQ(m->hdr.sequence, next_in_);
+        ++next_in_;
+        continue;
+      }
+      EXPECT_EQ(m->hdr.type, type);
+      EXPECT_EQ(m->hdr.sequence, next_in_);
+      ++next_in_;
+      return e.bytes;
+    }
+  }
+
+  // Opened, hello checked, server hello and viewers sent.
+  void handshake(const std::string& request_id, int viewers) {
+    const auto opened = expect(event_kind::opened);
+    EXPECT_EQ(opened.target, "/ws/customer");
+    next_in_ = 1;
+    next_out_ = 1;
+    const auto hello = expect_message(message_type::hello);
+    const auto m = protocol::parse_message(hello);
+    ASSERT_TRUE(m.has_value());
+    const std::string json = payload_text(*m);
+    EXPECT_NE(json.find(R"("protocol":1)"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("role":"customer")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("name":"Ada")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("description":"printer is broken")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("client":"visit-client/)"), std::string::npos) << json;
+    server_.send(json_message(message_type::hello, next_out_++,
+                              R"({"protocol":1,"request_id":")" + request_id + R"(","credit":4})"));
+    server_.send(json_message(message_type::viewers, next_out_++,
+                              R"({"count":)" + std::to_string(viewers) + "}"));
+    ASSERT_TRUE(client_->wait_for_output("support request " + request_id + "\n", 10s))
+        << client_->output();
+  }
+
+  void set_viewers(int n) {
+    server_.send(
+        json_message(message_type::viewers, next_out_++, R"({"count":)" + std::to_string(n) + "}"));
+  }
+  void ack(std::uint32_t frame_sequence) {
+    server_.send(protocol::make_frame_ack(next_out_++, protocol::now_us(), frame_sequence));
+  }
+
+  // Decodes a frame message into `screen_`; returns its sequence and tile count.
+  std::pair<std::uint32_t, std::size_t> apply(const std::vector<std::uint8_t>& bytes) {
+    const auto m = protocol::parse_message(bytes);
+    EXPECT_TRUE(m.has_value());
+    if (!m) return {0, 0};
+    const auto tiles = protocol::parse_frame(m->payload, screen_.width, screen_.height);
+    EXPECT_TRUE(tiles.has_value());
+    if (!tiles) return {0, 0};
+    EXPECT_TRUE(codec::apply_frame(*tiles, screen_).has_value());
+    return {m->hdr.sequence, tiles->size()};
+  }
+
+  // Every pixel of the decoded screen is `rgb`.
+  bool screen_is(unsigned long rgb) const {
+    const std::uint8_t b = rgb & 0xff, g = (rgb >> 8) & 0xff, r = (rgb >> 16) & 0xff;
+    for (std::size_t i = 0; i < screen_.pixels.size(); i += 4) {
+      if (screen_.pixels[i] != b || screen_.pixels[i + 1] != g || screen_.pixels[i + 2] != r) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  testing::xvfb_display x_{VISIT_XVFB_PATH};
+  testing::test_pki pki_;
+  testing::test_identity identity_ = pki_.make_leaf("server", {"IP:127.0.0.1"}, nullptr);
+  fake_visit_server server_{identity_};
+  std::unique_ptr<child_process> client_;
+  std::uint32_t next_in_ = 1, next_out_ = 1;
+  frame_buffer screen_{screen_w, screen_h};
+};
+
+TEST_F(client_session_test, session_with_frames_credit_window_and_a_normal_close_on_sigterm) {
+  paint_root(x_.name(), 0x000000);
+  start_client();
+  handshake(request_a, 0);
+
+  // Nobody watches: nothing is captured or sent. Then a technician joins.
+  std::this_thread::sleep_for(300ms);
+  const std::uint64_t joined_us = protocol::now_us();
+  set_viewers(1);
+  const auto info = expect_message(message_type::screen_info);
+  const auto info_view = protocol::parse_message(info);
+  ASSERT_TRUE(info_view.has_value());
+  EXPECT_EQ(payload_text(*info_view), R"({"width":320,"height":240,"cell":64})");
+  EXPECT_GE(info_view->hdr.timestamp_us, joined_us);
+  const auto first = expect_message(message_type::frame);
+  auto [seq, tiles] = apply(first);
+  EXPECT_EQ(tiles, 5u * 4u);  // the whole screen
+  EXPECT_TRUE(screen_is(0x000000));
+  ack(seq);
+
+  // A change arrives as a frame with the new content.
+  paint_root(x_.name(), 0x2d4a63);
+  std::tie(seq, tiles) = apply(expect_message(message_type::frame));
+  EXPECT_TRUE(screen_is(0x2d4a63));
+
+  // Without acks the client stops at 4 unacknowledged frames, however much changes.
+  std::uint32_t last_seq = seq;
+  int unacked = 1;
+  const unsigned long colours[] = {0x110000, 0x220000, 0x330000, 0x440000,
+                                   0x550000, 0x660000, 0x770000, 0x880000};
+  for (const auto c : colours) {
+    paint_root(x_.name(), c);
+    std::this_thread::sleep_for(60ms);
+  }
+  for (;;) {
+    auto e = server_.next(700ms);
+    if (!e) break;
+    ASSERT_EQ(e->what, event_kind::message);
+    const auto m = protocol::parse_message(e->bytes);
+    ASSERT_TRUE(m.has_value());
+    ASSERT_EQ(m->hdr.sequence, next_in_++);
+    if (m->hdr.type != message_type::frame) continue;
+    apply(e->bytes);
+    last_seq = m->hdr.sequence;
+    ++unacked;
+  }
+  EXPECT_EQ(unacked, 4);
+  // Credit back: one frame with the latest content of everything that changed meanwhile.
+  ack(last_seq);
+  std::tie(seq, tiles) = apply(expect_message(message_type::frame));
+  EXPECT_EQ(tiles, 5u * 4u);
+  EXPECT_TRUE(screen_is(0x880000));
+  ack(seq);
+  EXPECT_FALSE(server_.next(300ms).has_value());  // and nothing after it
+
+  // SIGTERM: a normal WebSocket close, exit status 0.
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+  const auto closed = expect(event_kind::closed);
+  EXPECT_EQ(closed.close_code, 1000);
+}
+
+TEST_F(client_session_test, reconnects_with_backoff_after_the_server_closes) {
+  start_client();
+  handshake(request_a, 1);
+  expect_message(message_type::screen_info);
+  expect_message(message_type::frame);
+  server_.close(1001);
+  expect(event_kind::closed);
+  ASSERT_TRUE(client_->wait_for_output("connection lost: ", 5s)) << client_->output();
+  ASSERT_TRUE(client_->wait_for_output("reconnecting in 0.", 5s)) << client_->output();
+  // A new connection starts over: hello, then screen_info and the whole screen again.
+  handshake(request_b, 1);
+  expect_message(message_type::screen_info);
+  const auto [seq, tiles] = apply(expect_message(message_type::frame));
+  EXPECT_EQ(tiles, 5u * 4u);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, invalid_server_input_is_refused_with_a_close_reason) {
+  start_client();
+  handshake(request_a, 0);
+  // An ack for a frame that was never sent.
+  ack(77);
+  const auto reason = expect_message(message_type::close_reason);
+  const auto m = protocol::parse_message(reason);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_NE(payload_text(*m).find(R"("code":"protocol_error")"), std::string::npos);
+  EXPECT_EQ(expect(event_kind::closed).close_code, 1008);
+  ASSERT_TRUE(client_->wait_for_output("protocol error from the server: ", 5s));
+  // And it comes back, as after any other failure.
+  expect(event_kind::opened);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, a_server_that_speaks_another_version_gets_version_mismatch) {
+  start_client();
+  expect(event_kind::opened);
+  expect_message(message_type::hello);
+  server_.send(json_message(message_type::hello, 1,
+                            R"({"protocol":2,"request_id":")" + request_a + R"("})"));
+  const auto reason = expect_message(message_type::close_reason);
+  const auto m = protocol::parse_message(reason);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_NE(payload_text(*m).find(R"("code":"version_mismatch")"), std::string::npos);
+  EXPECT_EQ(client_->count_output("support request"), 0);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+}  // namespace
+}  // namespace visit::client
