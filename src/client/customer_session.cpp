@@ -92,7 +92,7 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
       return refuse(e.code, e.text);
     case server_event::kind::welcome:
       hello_timer_.cancel();
-      backoff_.reset();
+      welcomed_at_ = std::chrono::steady_clock::now();
       request_id_ = e.request_id;
       log_line("support request " + e.request_id);
       mailbox_.connection_opened(e.credit);
@@ -147,11 +147,15 @@ void customer_session::on_closed(const net::wss_failure& f) {
   } else if (stopping_) {
     log_line("disconnected");
   } else if (was_welcomed) {
-    log_line("connection lost: " + f.detail);
+    log_line("connection lost: " + f.detail +
+             (server_reason_.empty() ? "" : " (" + server_reason_ + ")"));
   } else {
     log_line("connection failed: " + f.detail);
   }
   if (stopping_) return finish_shutdown();
+  if (was_welcomed && std::chrono::steady_clock::now() - welcomed_at_ >= config_.stable_after) {
+    backoff_.reset();
+  }
   schedule_reconnect();
 }
 

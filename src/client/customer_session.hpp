@@ -32,6 +32,9 @@ struct session_config {
   customer_identity identity;
   std::chrono::milliseconds hello_timeout{10'000};    // upgrade done -> server's hello
   std::chrono::milliseconds shutdown_timeout{3'000};  // normal close, then give up
+  // A connection that lasted this long after the server's hello resets the backoff; one that
+  // ended sooner (a server that accepts and then drops at once) keeps backing off.
+  std::chrono::milliseconds stable_after{5'000};
   net::backoff::settings backoff{};
 };
 
@@ -79,6 +82,7 @@ class customer_session {
   std::optional<customer_protocol> protocol_;
   std::string request_id_;
   std::string server_reason_;  // the server's close_reason, for the log line of the close
+  std::chrono::steady_clock::time_point welcomed_at_{};
   int attempt_ = 0;
   bool stopping_ = false;
   std::function<void()> shutdown_done_;
