@@ -13,7 +13,7 @@ apt_packages=(
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # a desktop for tests and the demo
-  xvfb xterm x11-apps x11-utils xdotool openbox
+  xvfb xterm x11-apps x11-utils x11-xserver-utils xdotool openbox
   # the technicians' browser for end-to-end tests
   chromium
   # tools used by tests
