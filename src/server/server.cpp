@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <filesystem>
 #include <functional>
 #include <thread>
@@ -118,8 +119,10 @@ int run_server(const serve_options& options) {
   lst->run();
   log_plain("listening on " + url_of(lst->local_endpoint()));
 
+  // Timers and signals share one strand: their handlers touch each other's objects.
+  auto control = net::make_strand(ioc);
   // Login session expiry, every 10 s.
-  net::steady_timer sweep(ioc);
+  net::steady_timer sweep(control);
   std::function<void()> arm_sweep = [&] {
     sweep.expires_after(std::chrono::seconds(10));
     sweep.async_wait([&](boost::system::error_code ec) {
@@ -132,8 +135,21 @@ int run_server(const serve_options& options) {
 
   // SIGINT/SIGTERM: stop accepting, close every WebSocket with server_shutdown, give the
   // close handshakes up to 2 s, then stop.
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
-  net::steady_timer grace(ioc);
+  net::signal_set signals(control, SIGINT, SIGTERM);
+  // After a signal: stop once every connection has ended, or after 2 s at most.
+  net::steady_timer grace(control);
+  std::chrono::steady_clock::time_point drain_deadline;
+  std::function<void()> wait_for_drain = [&] {
+    grace.expires_after(std::chrono::milliseconds(50));
+    grace.async_wait([&](boost::system::error_code) {
+      if (state->limiter().open_connections() == 0 ||
+          std::chrono::steady_clock::now() >= drain_deadline) {
+        ioc.stop();
+      } else {
+        wait_for_drain();
+      }
+    });
+  };
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     log_line("shutdown signal=" + std::to_string(signo));
@@ -141,8 +157,8 @@ int run_server(const serve_options& options) {
     lst->stop();
     sweep.cancel();
     state->hub().close_all(protocol::close_code::server_shutdown, "the server is shutting down");
-    grace.expires_after(std::chrono::seconds(2));
-    grace.async_wait([&](boost::system::error_code) { ioc.stop(); });
+    drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    wait_for_drain();
   });
 
   auto work = [&ioc] {

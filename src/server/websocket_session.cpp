@@ -1,6 +1,10 @@
 #include "server/websocket_session.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
@@ -83,32 +87,46 @@ void websocket_session::start_viewer() {
 }
 
 void websocket_session::do_read() {
-  ws_.async_read(buffer_,
-                 beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+  // Message data arrives in chunks, so a message over its type's limit is refused (with a
+  // close_reason) after at most one chunk more than that limit, never read whole.
+  ws_.async_read_some(buffer_, read_chunk_bytes,
+                      beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
 }
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
-  if (ec) {
-    std::string why;
-    if (ec == websocket::error::closed) {
-      why = close_why_.empty() ? "closed by peer" : close_why_;
-    } else if (ec == websocket::error::message_too_big) {
-      log_line("protocol_error " + who() +
-               " error=too_large message=" + log_quote("message over read_message_max"));
-      why = "too_large";
-    } else if (ec == beast::error::timeout) {
-      why = close_why_.empty() ? "timeout" : close_why_;
-    } else {
-      why = close_why_.empty() ? ec.message() : close_why_;
-    }
-    finish(why);
-    return;
-  }
+  if (ec) return on_read_error(ec);
   if (ignore_input_) {  // closing: drain until the close handshake ends the read loop
     buffer_.consume(buffer_.size());
-    do_read();
-    return;
+    return do_read();
   }
+  if (!type_checked_ && buffer_.size() > 0) {
+    type_checked_ = true;
+    auto first = static_cast<const std::uint8_t*>(buffer_.cdata().data())[0];
+    if (!ws_.got_binary()) {
+      refuse(close_code::protocol_error, "text_message", "text messages are refused");
+    } else if (!protocol::is_known_type(first)) {
+      refuse(close_code::protocol_error, "unknown_type",
+             "unknown message type " + std::to_string(first));
+    } else {
+      message_limit_ =
+          protocol::header_size + protocol::max_payload_size(static_cast<message_type>(first));
+    }
+  }
+  if (!ignore_input_ && type_checked_ && buffer_.size() > message_limit_) {
+    auto type =
+        static_cast<message_type>(static_cast<const std::uint8_t*>(buffer_.cdata().data())[0]);
+    refuse(close_code::too_large, "too_large",
+           std::string(message_type_name(type)) + " over its limit of " +
+               std::to_string(message_limit_) + " bytes");
+  }
+  if (ignore_input_) {
+    buffer_.consume(buffer_.size());
+    return do_read();
+  }
+  if (!ws_.is_message_done()) return do_read();
+
+  // One whole message.
+  type_checked_ = false;
   if (!ws_.got_binary()) {
     refuse(close_code::protocol_error, "text_message", "text messages are refused");
   } else {
@@ -133,6 +151,32 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   }
   buffer_.consume(buffer_.size());
   do_read();
+}
+
+void websocket_session::on_read_error(beast::error_code ec) {
+  std::string why;
+  if (ec == websocket::error::closed) {
+    why = close_why_.empty() ? "closed by peer" : close_why_;
+  } else if (ec == beast::error::timeout) {
+    why = close_why_.empty() ? "timeout" : close_why_;
+  } else if (!close_started_ && !ignore_input_ &&
+             (ec == websocket::error::message_too_big ||
+              (ec.category() == net::error::get_ssl_category() &&
+               ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                   SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY))) {
+    // Beast refused the message itself (over read_message_max, checked at the frame header,
+    // or bad WebSocket framing), sent a close frame and tore the connection down; a peer
+    // still sending makes the teardown report "application data after close notify".
+    std::string name = ec == websocket::error::message_too_big ? "too_large" : "websocket_refused";
+    log_line("protocol_error " + who() + " error=" + name + " message=" +
+             log_quote("message over read_message_max (" + std::to_string(ws_.read_message_max()) +
+                           " bytes) or bad WebSocket framing: " + ec.message(),
+                       200));
+    why = "protocol_error " + name;
+  } else {
+    why = close_why_.empty() ? ec.message() : close_why_;
+  }
+  finish(why);
 }
 
 void websocket_session::on_customer_message(const protocol::message_view& m) {

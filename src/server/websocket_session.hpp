@@ -79,6 +79,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_accept(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_read_error(boost::beast::error_code ec);
   void on_customer_message(const protocol::message_view& m);
   void on_viewer_message(const protocol::message_view& m);
   void start_viewer();
@@ -102,6 +103,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::string request_id_;
   std::optional<session_hub::viewer_id> viewer_id_;
   bool customer_registered_ = false;
+  static constexpr std::size_t read_chunk_bytes = 64 * 1024;
+  bool type_checked_ = false;      // the current message's first byte has been looked at
+  std::size_t message_limit_ = 0;  // header + the type's payload limit
   std::uint32_t last_in_sequence_ = 0;
   std::uint32_t next_out_sequence_ = 1;  // customer role and refusals before joining the hub
   std::deque<outgoing> queue_;

@@ -1,0 +1,851 @@
+// visit-server end to end over real TLS: the binary is started on 127.0.0.1 with port 0 and a
+// temp data dir; a small Beast client (this file) and raw OpenSSL probes talk to it.
+#include <gtest/gtest.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/json.hpp>
+#include <future>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "protocol/message.hpp"
+#include "server_process.hpp"
+#include "web/web_assets.hpp"
+
+namespace visit::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+namespace websocket = beast::websocket;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+using protocol::message_type;
+using testing::server_process;
+
+constexpr auto io_timeout = 5s;
+
+// One io_context on a background thread; every client operation is async + future + timeout.
+class io_thread {
+ public:
+  io_thread() : work_(net::make_work_guard(ioc_)), thread_([this] { ioc_.run(); }) {}
+  ~io_thread() {
+    work_.reset();
+    ioc_.stop();
+    thread_.join();
+  }
+  net::io_context& ioc() { return ioc_; }
+
+ private:
+  net::io_context ioc_;
+  net::executor_work_guard<net::io_context::executor_type> work_;
+  std::thread thread_;
+};
+
+template <class T>
+T wait(std::future<T> f, std::chrono::milliseconds timeout = io_timeout) {
+  if (f.wait_for(timeout) != std::future_status::ready) throw std::runtime_error("timeout");
+  return f.get();
+}
+
+std::string sha256_of_peer(SSL* ssl) {
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (!cert) return {};
+  unsigned char md[32];
+  unsigned int len = 0;
+  X509_digest(cert, EVP_sha256(), md, &len);
+  X509_free(cert);
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < len; ++i) {
+    s += hex[md[i] >> 4];
+    s += hex[md[i] & 15];
+  }
+  return s;
+}
+
+struct http_result {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names; Set-Cookie joined by "\n"
+  std::string body;
+  json::value json() const { return json::parse(body); }
+};
+
+class client {
+ public:
+  explicit client(const server_process& server) : server_(server), tls_(ssl::context::tls_client) {
+    tls_.set_verify_mode(ssl::verify_none);  // pinned by fingerprint below instead
+  }
+
+  std::string host() const { return "127.0.0.1:" + std::to_string(server_.port()); }
+  std::string origin() const { return "https://" + host(); }
+
+  http_result request(http::verb method, std::string target, std::string body = {},
+                      std::map<std::string, std::string> headers = {}) {
+    beast::ssl_stream<beast::tcp_stream> stream(io_.ioc(), tls_);
+    connect(stream);
+    http::request<http::string_body> req{method, target, 11};
+    req.set(http::field::host, host());
+    for (auto& [k, v] : headers) req.set(k, v);
+    if (!body.empty()) {
+      req.body() = body;
+      if (!headers.count("Content-Type")) req.set(http::field::content_type, "application/json");
+    }
+    req.prepare_payload();
+    // Write and read at once: the server may answer (413, 431) and close before it has read
+    // the whole request, and the answer is what the test wants.
+    auto written = http::async_write(stream, req, net::use_future);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    wait(http::async_read(stream, buf, res, net::use_future));
+    try {
+      wait(std::move(written));
+    } catch (const boost::system::system_error&) {
+    }
+    http_result out;
+    out.status = res.result_int();
+    for (auto& f : res) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto& slot = out.headers[name];
+      if (!slot.empty()) slot += "\n";
+      slot += std::string(f.value());
+    }
+    out.body = res.body();
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).socket().close(ignored);
+    return out;
+  }
+
+  template <class Stream>
+  void connect(Stream& s) {
+    tcp::endpoint ep(net::ip::make_address("127.0.0.1"), server_.port());
+    wait(beast::get_lowest_layer(s).socket().async_connect(ep, net::use_future));
+    wait(s.async_handshake(ssl::stream_base::client, net::use_future));
+    EXPECT_EQ(sha256_of_peer(s.native_handle()), server_.fingerprint());
+  }
+
+  // Logs in; returns {cookie "name=value", csrf}.
+  std::pair<std::string, std::string> login(const std::string& user, const std::string& password) {
+    auto r = request(http::verb::post, "/api/login",
+                     json::serialize(json::object{{"username", user}, {"password", password}}));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    if (r.status != 200) return {};
+    std::string cookie = r.headers["set-cookie"];
+    cookie = cookie.substr(0, cookie.find(';'));
+    return {cookie, std::string(r.json().at("csrf").as_string())};
+  }
+
+  io_thread& io() { return io_; }
+  ssl::context& tls() { return tls_; }
+  const server_process& server() const { return server_; }
+
+ private:
+  const server_process& server_;
+  io_thread io_;
+  ssl::context tls_;
+};
+
+// A WebSocket over TLS to the server; speaks protocol messages.
+class ws_client {
+ public:
+  ws_client(client& c, std::string target, std::map<std::string, std::string> headers)
+      : c_(c), ws_(c.io().ioc(), c.tls()) {
+    c.connect(ws_.next_layer());
+    ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
+      for (auto& [k, v] : headers) req.set(k, v);
+    }));
+    ws_.read_message_max(protocol::max_message_size + 1024);
+    ws_.binary(true);
+    websocket::response_type res;
+    try {
+      wait(ws_.async_handshake(res, c.host(), target, net::use_future));
+      status = 101;
+    } catch (const std::exception&) {
+      status = res.result_int();
+    }
+  }
+
+  void send(const std::vector<std::uint8_t>& bytes) {
+    ws_.binary(true);
+    wait(ws_.async_write(net::buffer(bytes), net::use_future));
+  }
+  void send_text(const std::string& text) {
+    ws_.text(true);
+    wait(ws_.async_write(net::buffer(text), net::use_future));
+  }
+  void send_json(message_type t, const std::string& json_text) {
+    send(protocol::make_json_message(t, next_seq_++, protocol::now_us(), json_text));
+  }
+  void send_message(message_type t, std::span<const std::uint8_t> payload) {
+    send(protocol::make_message(t, next_seq_++, protocol::now_us(), payload));
+  }
+
+  struct received {
+    message_type type{};
+    std::uint32_t sequence = 0;
+    std::vector<std::uint8_t> payload;
+    std::string text() const { return {payload.begin(), payload.end()}; }
+  };
+  // The next message, or nullopt when the connection closed (close_code() tells the code).
+  std::optional<received> read(std::chrono::milliseconds timeout = io_timeout) {
+    beast::flat_buffer buf;
+    try {
+      wait(ws_.async_read(buf, net::use_future), timeout);
+    } catch (const boost::system::system_error&) {
+      closed = true;
+      return std::nullopt;
+    }
+    auto data = buf.cdata();
+    std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(data.data()), data.size());
+    auto m = protocol::parse_message(bytes);
+    EXPECT_TRUE(m) << "the server sent an invalid message";
+    if (!m) return std::nullopt;
+    EXPECT_EQ(m->hdr.sequence, last_in_ + 1) << "server sequence numbers must count up by one";
+    last_in_ = m->hdr.sequence;
+    return received{m->hdr.type, m->hdr.sequence, {m->payload.begin(), m->payload.end()}};
+  }
+  // Reads until a message of `type` arrives (others are skipped), or nullopt.
+  std::optional<received> read_until(message_type type) {
+    for (int i = 0; i < 50; ++i) {
+      auto m = read();
+      if (!m || m->type == type) return m;
+    }
+    return std::nullopt;
+  }
+  int close_code() { return static_cast<int>(ws_.reason().code); }
+  void close() {
+    try {
+      wait(ws_.async_close(websocket::close_code::normal, net::use_future));
+    } catch (...) {
+    }
+  }
+
+  unsigned status = 0;
+  bool closed = false;
+
+ private:
+  client& c_;
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
+  std::uint32_t next_seq_ = 1;
+  std::uint32_t last_in_ = 0;
+};
+
+std::vector<std::uint8_t> solid_frame(int x, int y, int w, int h, std::uint8_t r) {
+  std::vector<std::uint8_t> p;
+  protocol::put_u16(p, 1);
+  protocol::put_u16(p, 0);
+  protocol::write_tile_header(p, static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y),
+                              static_cast<std::uint16_t>(w), static_cast<std::uint16_t>(h),
+                              protocol::tile_encoding::solid, 3);
+  p.insert(p.end(), {r, 0x20, 0x30});
+  return p;
+}
+
+// A connected customer that has said hello and sent screen_info 100x100.
+struct customer {
+  customer(client& c, const std::string& name) : ws(c, "/ws/customer", {}) {
+    EXPECT_EQ(ws.status, 101u);
+    ws.send_json(message_type::hello,
+                 json::serialize(json::object{{"protocol", 1},
+                                              {"role", "customer"},
+                                              {"name", name},
+                                              {"description", "test " + name},
+                                              {"client", "integration-test"}}));
+    auto hello = ws.read();
+    EXPECT_TRUE(hello && hello->type == message_type::hello);
+    if (hello) {
+      auto v = json::parse(hello->text());
+      request_id = std::string(v.at("request_id").as_string());
+      EXPECT_EQ(v.at("credit").as_int64(), 4);
+    }
+    auto viewers = ws.read();
+    EXPECT_TRUE(viewers && viewers->type == message_type::viewers);
+    ws.send_json(message_type::screen_info, R"({"width":100,"height":100,"cell":64})");
+  }
+  // Sends a frame and waits for its frame_ack (skipping viewers counts).
+  bool frame_acked(std::uint8_t colour) {
+    auto p = solid_frame(0, 0, 64, 64, colour);
+    ws.send_message(message_type::frame, p);
+    auto ack = ws.read_until(message_type::frame_ack);
+    return ack && ack->payload.size() == 4;
+  }
+  ws_client ws;
+  std::string request_id;
+};
+
+struct accounts {
+  static constexpr const char* admin = "alice";
+  static constexpr const char* admin_password = "alice-password-1";
+  static constexpr const char* tech = "bob";
+  static constexpr const char* tech_password = "bob-password-12";
+};
+
+testing::fs::path prepared_data_dir() {
+  auto dir = testing::make_temp_dir("visit-it");
+  std::string out;
+  EXPECT_EQ(testing::run_command({VISIT_SERVER_BINARY, "user", "add", accounts::admin, "--role",
+                                  "admin", "--data-dir", dir.string()},
+                                 std::string(accounts::admin_password) + "\n", out, dir),
+            0)
+      << out;
+  EXPECT_EQ(testing::run_command({VISIT_SERVER_BINARY, "user", "add", accounts::tech, "--role",
+                                  "technician", "--data-dir", dir.string()},
+                                 std::string(accounts::tech_password) + "\n", out, dir),
+            0)
+      << out;
+  return dir;
+}
+
+class server_it : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server = new server_process({}, prepared_data_dir()); }
+  static void TearDownTestSuite() {
+    delete server;
+    server = nullptr;
+  }
+  static server_process* server;
+};
+server_process* server_it::server = nullptr;
+
+// --- HTTP API -------------------------------------------------------------------------------
+
+TEST_F(server_it, login_me_requests_and_logout_with_cookie_and_csrf) {
+  client c(*server);
+  EXPECT_EQ(c.request(http::verb::get, "/api/me").status, 401u);
+  EXPECT_EQ(c.request(http::verb::get, "/api/requests").status, 401u);
+
+  auto r = c.request(http::verb::post, "/api/login",
+                     R"({"username":"alice","password":"alice-password-1"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto body = r.json();
+  EXPECT_EQ(body.at("username").as_string(), "alice");
+  EXPECT_EQ(body.at("role").as_string(), "admin");
+  std::string csrf(body.at("csrf").as_string());
+  EXPECT_EQ(csrf.size(), 64u);
+  std::string set_cookie = r.headers["set-cookie"];
+  EXPECT_EQ(set_cookie.rfind("__Host-visit_session=", 0), 0u) << set_cookie;
+  for (auto attr : {"; Secure", "; HttpOnly", "; SameSite=Strict", "; Path=/"}) {
+    EXPECT_NE(set_cookie.find(attr), std::string::npos) << attr << " in " << set_cookie;
+  }
+  EXPECT_EQ(set_cookie.find("Domain"), std::string::npos);
+  std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+
+  auto me = c.request(http::verb::get, "/api/me", {}, {{"Cookie", cookie}});
+  ASSERT_EQ(me.status, 200u);
+  EXPECT_EQ(me.json().at("username").as_string(), "alice");
+  EXPECT_EQ(me.json().at("csrf").as_string(), csrf);
+  EXPECT_EQ(me.headers["cache-control"], "no-store");
+  auto list = c.request(http::verb::get, "/api/requests", {}, {{"Cookie", cookie}});
+  ASSERT_EQ(list.status, 200u);
+  EXPECT_TRUE(list.json().at("requests").is_array());
+
+  // Logout is a state change: the CSRF token is required.
+  EXPECT_EQ(c.request(http::verb::post, "/api/logout", {}, {{"Cookie", cookie}}).status, 403u);
+  EXPECT_EQ(c.request(http::verb::post, "/api/logout", {},
+                      {{"Cookie", cookie}, {"X-CSRF-Token", std::string(64, '0')}})
+                .status,
+            403u);
+  auto out =
+      c.request(http::verb::post, "/api/logout", {}, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(out.status, 204u);
+  EXPECT_NE(out.headers["set-cookie"].find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(c.request(http::verb::get, "/api/me", {}, {{"Cookie", cookie}}).status, 401u);
+  EXPECT_EQ(c.request(http::verb::get, "/api/me", {},
+                      {{"Cookie", "__Host-visit_session=" + std::string(64, 'a')}})
+                .status,
+            401u);
+}
+
+TEST_F(server_it, unknown_user_and_wrong_password_get_identical_answers) {
+  client c(*server);
+  auto wrong =
+      c.request(http::verb::post, "/api/login", R"({"username":"bob","password":"nope-nope"})");
+  auto unknown =
+      c.request(http::verb::post, "/api/login", R"({"username":"mallory","password":"nope-nope"})");
+  EXPECT_EQ(wrong.status, 401u);
+  EXPECT_EQ(unknown.status, 401u);
+  EXPECT_EQ(wrong.body, R"({"error":"invalid credentials"})");
+  EXPECT_EQ(unknown.body, wrong.body);
+  EXPECT_EQ(c.request(http::verb::post, "/api/login", R"({"username":"bob"})").status, 400u);
+  EXPECT_EQ(c.request(http::verb::post, "/api/login", "not json").status, 400u);
+  EXPECT_EQ(c.request(http::verb::post, "/api/login", R"({"username":"bob","password":"x"})",
+                      {{"Content-Type", "text/plain"}})
+                .status,
+            415u);
+  EXPECT_EQ(c.request(http::verb::post, "/api/login",
+                      R"({"username":"bob","password":"bob-password-12"})",
+                      {{"Origin", "https://evil.example"}})
+                .status,
+            403u);
+  EXPECT_NE(server->log().find("login failed address=127.0.0.1:"), std::string::npos);
+  EXPECT_EQ(server->log().find("nope-nope"), std::string::npos) << "a password reached the log";
+}
+
+TEST_F(server_it, every_response_carries_the_security_headers) {
+  client c(*server);
+  for (std::string target : {"/", "/api/me", "/nope", "/api/login"}) {
+    auto r = c.request(http::verb::get, target);
+    EXPECT_EQ(r.headers["strict-transport-security"], "max-age=31536000; includeSubDomains")
+        << target;
+    EXPECT_EQ(
+        r.headers["content-security-policy"],
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'")
+        << target;
+    EXPECT_EQ(r.headers["x-content-type-options"], "nosniff") << target;
+    EXPECT_EQ(r.headers["referrer-policy"], "no-referrer") << target;
+  }
+  EXPECT_EQ(c.request(http::verb::get, "/api/nothing").headers["cache-control"], "no-store");
+}
+
+TEST_F(server_it, routes_deny_by_default_and_path_mutations_never_serve_a_file) {
+  client c(*server);
+  const web::asset* index = web::find_asset("/index.html");
+  auto root = c.request(http::verb::get, "/");
+  if (index) {
+    EXPECT_EQ(root.status, 200u);
+    EXPECT_EQ(root.body.size(), index->data.size());
+    EXPECT_EQ(root.headers["content-type"], index->content_type);
+  } else {
+    EXPECT_EQ(root.status, 404u);
+  }
+  for (const std::string target :
+       {"//index.html", "/./index.html", "/%2e%2e/index.html", "/%2E%2E/%2E%2E/etc/passwd",
+        "/js/../index.html", "/index.html;p", "/api/me;p", "/api/setup", "/api/users", "/api/admin",
+        "/setup", "/ws/x", "/ws/view/../customer", "/.git/config", "/visit.db", "/tls/key.pem",
+        "/index.html/", "/..%2fvisit.db", "/api/requests/../me"}) {
+    auto r = c.request(http::verb::get, target);
+    EXPECT_TRUE(r.status == 404u || r.status == 400u) << target << " -> " << r.status;
+    EXPECT_EQ(r.body.find("<html"), std::string::npos) << target;
+  }
+  EXPECT_EQ(c.request(http::verb::delete_, "/api/requests").status, 405u);
+  EXPECT_EQ(c.request(http::verb::get, "/api/login").status, 405u);
+  EXPECT_EQ(c.request(http::verb::put, "/index.html").status, 405u);
+}
+
+TEST_F(server_it, oversized_http_requests_are_refused) {
+  client c(*server);
+  auto big = c.request(http::verb::post, "/api/login", std::string(70 * 1024, 'x'));
+  EXPECT_EQ(big.status, 413u);
+  auto header = c.request(http::verb::get, "/api/me", {}, {{"X-Filler", std::string(9000, 'y')}});
+  EXPECT_EQ(header.status, 431u);
+}
+
+// --- WebSockets -----------------------------------------------------------------------------
+
+TEST_F(server_it, viewer_upgrade_needs_our_origin_and_a_login_cookie) {
+  client c(*server);
+  customer cust(c, "Origin Test");
+  auto [cookie, csrf] = c.login(accounts::tech, accounts::tech_password);
+  std::string target = "/ws/view/" + cust.request_id;
+  std::size_t log_from = server->log().size();
+  EXPECT_EQ(ws_client(c, target, {{"Cookie", cookie}, {"Origin", "https://evil.example"}}).status,
+            403u);
+  EXPECT_EQ(ws_client(c, target, {{"Cookie", cookie}}).status, 403u);
+  EXPECT_EQ(ws_client(c, target, {{"Cookie", cookie}, {"Origin", "null"}}).status, 403u);
+  EXPECT_EQ(ws_client(c, target, {{"Cookie", cookie}, {"Origin", "http://" + c.host()}}).status,
+            403u);
+  EXPECT_EQ(ws_client(c, target, {{"Origin", c.origin()}}).status, 401u);
+  EXPECT_EQ(
+      ws_client(c, target, {{"Origin", c.origin()}, {"Cookie", "__Host-visit_session=00"}}).status,
+      401u);
+  EXPECT_TRUE(server->wait_for_log("reason=bad_origin origin=\"https://evil.example\"", log_from));
+  EXPECT_TRUE(server->wait_for_log("reason=bad_origin origin=(none)", log_from));
+  EXPECT_TRUE(server->wait_for_log("reason=bad_origin origin=\"null\"", log_from));
+  EXPECT_TRUE(server->wait_for_log("reason=bad_cookie", log_from));
+  // A customer connection from a foreign web page is refused as well.
+  EXPECT_EQ(ws_client(c, "/ws/customer", {{"Origin", "https://evil.example"}}).status, 403u);
+
+  ws_client ok(c, target, {{"Cookie", cookie}, {"Origin", c.origin()}});
+  EXPECT_EQ(ok.status, 101u);
+  auto hello = ok.read();
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->type, message_type::hello);
+  // A well-formed id with no live customer: upgraded, then close_reason not_found.
+  ws_client none(c, "/ws/view/" + std::string(32, 'a'),
+                 {{"Cookie", cookie}, {"Origin", c.origin()}});
+  ASSERT_EQ(none.status, 101u);
+  auto reason = none.read();
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(reason->type, message_type::close_reason);
+  EXPECT_NE(reason->text().find("not_found"), std::string::npos);
+}
+
+TEST_F(server_it, customer_creates_a_waiting_request_that_a_viewer_watches) {
+  client c(*server);
+  auto [cookie, csrf] = c.login(accounts::admin, accounts::admin_password);
+  customer cust(c, "Ada <b>Lovelace</b> \"quoted\"");
+  ASSERT_EQ(cust.request_id.size(), 32u);
+  EXPECT_TRUE(cust.frame_acked(0x11));
+  EXPECT_TRUE(server->wait_for_log("customer connected role=customer address=127.0.0.1:"));
+
+  auto find = [&](const std::string& id) -> json::object {
+    auto r = c.request(http::verb::get, "/api/requests", {}, {{"Cookie", cookie}});
+    json::value body = r.json();
+    for (auto& v : body.at("requests").as_array()) {
+      if (v.at("id").as_string() == id) return v.as_object();
+    }
+    return {};
+  };
+  auto row = find(cust.request_id);
+  ASSERT_FALSE(row.empty());
+  EXPECT_EQ(row.at("state").as_string(), "waiting");
+  EXPECT_EQ(row.at("online").as_bool(), true);
+  EXPECT_EQ(row.at("name").as_string(), "Ada <b>Lovelace</b> \"quoted\"") << "byte-exact";
+  EXPECT_EQ(row.at("description").as_string(), "test Ada <b>Lovelace</b> \"quoted\"");
+  EXPECT_TRUE(row.at("created_at").is_string());
+
+  ws_client viewer(c, "/ws/view/" + cust.request_id, {{"Cookie", cookie}, {"Origin", c.origin()}});
+  ASSERT_EQ(viewer.status, 101u);
+  auto hello = viewer.read();
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->type, message_type::hello);
+  EXPECT_EQ(json::parse(hello->text()).at("customer").at("name").as_string(),
+            "Ada <b>Lovelace</b> \"quoted\"");
+  auto screen = viewer.read();
+  ASSERT_TRUE(screen);
+  EXPECT_EQ(screen->type, message_type::screen_info);
+  EXPECT_EQ(screen->text(), R"({"width":100,"height":100,"cell":64})");
+  auto frame = viewer.read();
+  ASSERT_TRUE(frame);
+  ASSERT_EQ(frame->type, message_type::frame);
+  auto tiles = protocol::parse_frame(frame->payload, 100, 100);
+  ASSERT_TRUE(tiles);
+  ASSERT_EQ(tiles->size(), 1u);
+  EXPECT_EQ((*tiles)[0].data[0], 0x11);
+  auto count = cust.ws.read_until(message_type::viewers);
+  ASSERT_TRUE(count);
+  EXPECT_EQ(count->text(), R"({"count":1})");
+  EXPECT_EQ(find(cust.request_id).at("state").as_string(), "in_session");
+
+  // A new frame reaches the viewer; its ack keeps the window open.
+  std::vector<std::uint8_t> ack;
+  protocol::put_u32(ack, frame->sequence);
+  viewer.send_message(message_type::frame_ack, ack);
+  EXPECT_TRUE(cust.frame_acked(0x22));
+  auto next = viewer.read_until(message_type::frame);
+  ASSERT_TRUE(next);
+  EXPECT_EQ((*protocol::parse_frame(next->payload, 100, 100))[0].data[0], 0x22);
+
+  // The customer leaves: the viewer is told why, the request ends.
+  cust.ws.close();
+  auto bye = viewer.read_until(message_type::close_reason);
+  ASSERT_TRUE(bye);
+  EXPECT_NE(bye->text().find("customer_left"), std::string::npos);
+  EXPECT_TRUE(server->wait_for_log("customer disconnected role=customer address=127.0.0.1:"));
+  auto ended = find(cust.request_id);
+  EXPECT_EQ(ended.at("state").as_string(), "ended");
+  EXPECT_EQ(ended.at("online").as_bool(), false);
+}
+
+TEST_F(server_it, malformed_customer_message_closes_only_that_connection) {
+  client c(*server);
+  customer bad(c, "Bad");
+  customer good(c, "Good");
+  ASSERT_TRUE(bad.frame_acked(1));
+  ASSERT_TRUE(good.frame_acked(1));
+  std::size_t from = server->log().size();
+  auto broken = solid_frame(10, 0, 64, 64, 2);  // x is not on the 64-pixel grid
+  bad.ws.send_message(message_type::frame, broken);
+  auto reason = bad.ws.read_until(message_type::close_reason);
+  ASSERT_TRUE(reason);
+  auto j = json::parse(reason->text());
+  EXPECT_EQ(j.at("code").as_string(), "protocol_error");
+  EXPECT_FALSE(bad.ws.read()) << "the connection must close after close_reason";
+  EXPECT_EQ(bad.ws.close_code(), 1008);
+  EXPECT_TRUE(server->wait_for_log("protocol_error role=customer address=127.0.0.1:", from));
+  EXPECT_TRUE(server->wait_for_log("request=" + bad.request_id + " error=bad_tile", from))
+      << server->log().substr(from);
+  // The other customer carries on.
+  EXPECT_TRUE(good.frame_acked(3));
+  EXPECT_TRUE(good.frame_acked(4));
+}
+
+TEST_F(server_it, oversized_text_and_out_of_sequence_messages_are_refused) {
+  client c(*server);
+  {
+    // A hello over its 16 KiB limit: close_reason too_large.
+    ws_client ws(c, "/ws/customer", {});
+    std::string big =
+        R"({"protocol":1,"role":"customer","name":")" + std::string(17000, 'a') + "\"}";
+    ws.send_json(message_type::hello, big);
+    auto r = ws.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(json::parse(r->text()).at("code").as_string(), "too_large");
+  }
+  {
+    // Over read_message_max (8 MiB + 16): Beast closes with 1009 before reading it all.
+    customer cust(c, "Huge");
+    std::size_t from = server->log().size();
+    std::vector<std::uint8_t> huge(protocol::max_message_size + 1, 0);
+    huge[0] = static_cast<std::uint8_t>(message_type::frame);
+    try {
+      cust.ws.send(huge);
+    } catch (...) {
+    }
+    EXPECT_FALSE(cust.ws.read_until(message_type::close_reason));
+    // Beast refuses it at the frame header and tears the connection down; the server logs it.
+    EXPECT_TRUE(server->wait_for_log("protocol_error role=customer", from));
+    auto log = server->log().substr(from);
+    EXPECT_TRUE(log.find("error=websocket_refused") != std::string::npos ||
+                log.find("error=too_large") != std::string::npos)
+        << log;
+  }
+  {
+    // A fixed-size message over its size: close_reason too_large after one chunk at most.
+    customer cust(c, "Ack");
+    std::vector<std::uint8_t> junk(100, 0);
+    cust.ws.send_message(message_type::frame_ack, junk);
+    auto r = cust.ws.read_until(message_type::close_reason);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(json::parse(r->text()).at("code").as_string(), "too_large");
+  }
+  {
+    customer cust(c, "Text");
+    cust.ws.send_text("{\"hello\":1}");
+    auto r = cust.ws.read_until(message_type::close_reason);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(json::parse(r->text()).at("code").as_string(), "protocol_error");
+  }
+  {
+    ws_client ws(c, "/ws/customer", {});
+    auto m = protocol::make_json_message(message_type::hello, 7, 0,
+                                         R"({"protocol":1,"role":"customer","name":"x"})");
+    ws.send(m);
+    auto r = ws.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->type, message_type::close_reason);
+    EXPECT_TRUE(server->wait_for_log("error=bad_sequence"));
+  }
+  {
+    ws_client ws(c, "/ws/customer", {});
+    ws.send_json(message_type::hello, R"({"protocol":2,"role":"customer","name":"x"})");
+    auto r = ws.read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(json::parse(r->text()).at("code").as_string(), "version_mismatch");
+  }
+}
+
+TEST_F(server_it, logout_closes_the_sessions_live_websockets) {
+  client c(*server);
+  customer cust(c, "Logout Test");
+  ASSERT_TRUE(cust.frame_acked(5));
+  auto [cookie, csrf] = c.login(accounts::tech, accounts::tech_password);
+  auto [other_cookie, other_csrf] = c.login(accounts::tech, accounts::tech_password);
+  ws_client viewer(c, "/ws/view/" + cust.request_id, {{"Cookie", cookie}, {"Origin", c.origin()}});
+  ws_client other(c, "/ws/view/" + cust.request_id,
+                  {{"Cookie", other_cookie}, {"Origin", c.origin()}});
+  ASSERT_EQ(viewer.status, 101u);
+  ASSERT_TRUE(viewer.read_until(message_type::frame));
+  ASSERT_TRUE(other.read_until(message_type::frame));
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(
+      c.request(http::verb::post, "/api/logout", {}, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})
+          .status,
+      204u);
+  auto reason = viewer.read_until(message_type::close_reason);
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(json::parse(reason->text()).at("code").as_string(), "unauthorized");
+  EXPECT_FALSE(viewer.read());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  // Another login session of the same user is not affected.
+  ASSERT_TRUE(cust.frame_acked(6));
+  EXPECT_TRUE(other.read_until(message_type::frame));
+}
+
+// --- TLS ------------------------------------------------------------------------------------
+
+// A raw OpenSSL handshake with the given client limits; true when it succeeds.
+bool handshake(unsigned short port, int min_version, int max_version, const char* ciphers,
+               const char* suites, std::string* cipher_out = nullptr) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_security_level(ctx, 0);  // let the client offer what the server must refuse
+  SSL_CTX_set_min_proto_version(ctx, min_version);
+  SSL_CTX_set_max_proto_version(ctx, max_version);
+  if (ciphers) SSL_CTX_set_cipher_list(ctx, ciphers);
+  if (suites) SSL_CTX_set_ciphersuites(ctx, suites);
+  net::io_context ioc;
+  tcp::socket sock(ioc);
+  sock.connect({net::ip::make_address("127.0.0.1"), port});
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, sock.native_handle());
+  bool ok = SSL_connect(ssl) == 1;
+  if (ok && cipher_out) *cipher_out = SSL_get_cipher_name(ssl);
+  if (ok) {
+    EXPECT_EQ(SSL_get_current_compression(ssl), nullptr);
+    SSL_shutdown(ssl);
+  }
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  return ok;
+}
+
+TEST_F(server_it, tls_1_2_and_1_3_with_aead_suites_only) {
+  auto port = server->port();
+  EXPECT_FALSE(handshake(port, TLS1_VERSION, TLS1_VERSION, "ALL:@SECLEVEL=0", nullptr));
+  EXPECT_FALSE(handshake(port, TLS1_1_VERSION, TLS1_1_VERSION, "ALL:@SECLEVEL=0", nullptr));
+  for (const char* cbc :
+       {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES128-SHA256",
+        "AES128-GCM-SHA256", "AES256-SHA", "ECDHE-ECDSA-NULL-SHA"}) {
+    EXPECT_FALSE(handshake(port, TLS1_2_VERSION, TLS1_2_VERSION, cbc, nullptr)) << cbc;
+  }
+  for (const char* aead : {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+                           "ECDHE-ECDSA-CHACHA20-POLY1305"}) {
+    std::string got;
+    EXPECT_TRUE(handshake(port, TLS1_2_VERSION, TLS1_2_VERSION, aead, nullptr, &got)) << aead;
+    EXPECT_EQ(got, aead);
+  }
+  EXPECT_FALSE(handshake(port, TLS1_3_VERSION, TLS1_3_VERSION, nullptr, "TLS_AES_128_CCM_SHA256"));
+  for (const char* suite :
+       {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}) {
+    std::string got;
+    EXPECT_TRUE(handshake(port, TLS1_3_VERSION, TLS1_3_VERSION, nullptr, suite, &got)) << suite;
+    EXPECT_EQ(got, suite);
+  }
+  EXPECT_TRUE(server->wait_for_log("tls_handshake_failed address=127.0.0.1:"));
+}
+
+// --- start-up, accounts, throttling, caps ---------------------------------------------------
+
+TEST(server_start, refuses_to_start_without_tls_keys) {
+  auto dir = testing::make_temp_dir("visit-it");
+  std::string out;
+  int rc = testing::run_command(
+      {VISIT_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data-dir", dir.string()}, "", out, dir);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("--tls-cert"), std::string::npos) << out;
+  EXPECT_NE(out.find("--tls-key"), std::string::npos) << out;
+  EXPECT_EQ(out.find("listening on"), std::string::npos);
+  rc = testing::run_command(
+      {VISIT_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data-dir", dir.string(), "--tls-cert",
+       (dir / "no.pem").string(), "--tls-key", (dir / "no.key").string()},
+      "", out, dir);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("no.pem"), std::string::npos) << out;
+  EXPECT_FALSE(testing::fs::exists(dir / "tls")) << "no key may be generated without --self-signed";
+  testing::fs::remove_all(dir);
+}
+
+TEST(server_start, self_signed_certificate_is_kept_and_given_keys_are_used) {
+  auto dir = testing::make_temp_dir("visit-it");
+  testing::fs::create_directories(dir / "a");
+  std::string first;
+  {
+    server_process s({}, dir / "a", true);
+    first = s.fingerprint();
+    EXPECT_NE(s.log().find("GENERATED a new self-signed certificate"), std::string::npos);
+    EXPECT_EQ(s.stop(), 0);
+  }
+  auto log_a = testing::read_file(dir / "a" / "server.log");
+  auto cert = dir / "a" / "tls" / "cert.pem";
+  auto key = dir / "a" / "tls" / "key.pem";
+  EXPECT_EQ(testing::fs::status(key).permissions() & testing::fs::perms::others_all,
+            testing::fs::perms::none);
+  {
+    // Restarted: the same certificate, not a new one.
+    testing::fs::remove(dir / "a" / "server.log");
+    server_process s({}, dir / "a", true);
+    EXPECT_EQ(s.fingerprint(), first);
+    EXPECT_NE(s.log().find("using the self-signed certificate"), std::string::npos);
+  }
+  {
+    // The production path with the same files: no warning, same fingerprint.
+    testing::fs::create_directories(dir / "b");
+    server_process s({"--tls-cert", cert.string(), "--tls-key", key.string()}, dir / "b", true);
+    EXPECT_EQ(s.fingerprint(), first);
+    EXPECT_EQ(s.log().find("self-signed"), std::string::npos);
+    EXPECT_FALSE(testing::fs::exists(dir / "b" / "tls"));
+  }
+  testing::fs::remove_all(dir);
+}
+
+TEST(server_start, user_add_refuses_duplicates_and_short_passwords) {
+  auto dir = testing::make_temp_dir("visit-it");
+  std::string out;
+  std::vector<std::string> add = {
+      VISIT_SERVER_BINARY, "user", "add", "carol", "--role", "senior", "--data-dir", dir.string()};
+  EXPECT_EQ(testing::run_command(add, "short\n", out, dir), 1);
+  EXPECT_NE(out.find("at least 8"), std::string::npos) << out;
+  EXPECT_EQ(testing::run_command(add, "long-enough-1\n", out, dir), 0) << out;
+  EXPECT_EQ(testing::run_command(add, "long-enough-2\n", out, dir), 1);
+  EXPECT_NE(out.find("already exists"), std::string::npos) << out;
+  add[5] = "root";
+  EXPECT_EQ(testing::run_command(add, "long-enough-3\n", out, dir), 2);
+  testing::fs::remove_all(dir);
+}
+
+TEST(server_limits, login_is_throttled_and_the_real_user_gets_back_in) {
+  server_process s({}, prepared_data_dir());
+  client c(s);
+  std::string bad = R"({"username":"bob","password":"guess-guess"})";
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(c.request(http::verb::post, "/api/login", bad).status, 401u) << i;
+  auto throttled = c.request(http::verb::post, "/api/login", bad);
+  EXPECT_EQ(throttled.status, 429u);
+  EXPECT_EQ(throttled.headers["retry-after"], "1");
+  // Even the right password is refused while throttled (it is not checked) ...
+  std::string good = R"({"username":"bob","password":"bob-password-12"})";
+  EXPECT_EQ(c.request(http::verb::post, "/api/login", good).status, 429u);
+  EXPECT_TRUE(s.wait_for_log("login throttled address=127.0.0.1:"));
+  // ... and accepted once the delay has passed.
+  std::this_thread::sleep_for(1100ms);
+  EXPECT_EQ(c.request(http::verb::post, "/api/login", good).status, 200u);
+  EXPECT_EQ(c.request(http::verb::post, "/api/login", bad).status, 401u) << "success cleared it";
+}
+
+TEST(server_limits, connections_per_address_are_capped) {
+  server_process s({"--max-connections-per-address", "3"}, prepared_data_dir());
+  net::io_context ioc;
+  tcp::endpoint ep(net::ip::make_address("127.0.0.1"), s.port());
+  std::vector<std::unique_ptr<tcp::socket>> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(std::make_unique<tcp::socket>(ioc));
+    open.back()->connect(ep);
+  }
+  tcp::socket extra(ioc);
+  extra.connect(ep);
+  char byte;
+  boost::system::error_code ec;
+  extra.read_some(net::buffer(&byte, 1), ec);  // the server closes it at once
+  EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+  EXPECT_TRUE(s.wait_for_log("reason=connection_cap"));
+  open.clear();
+  std::this_thread::sleep_for(200ms);
+  client c(s);
+  EXPECT_EQ(c.request(http::verb::get, "/api/me").status, 401u) << "slots are given back";
+}
+
+TEST(server_shutdown, sigterm_closes_websockets_with_server_shutdown) {
+  server_process s({}, prepared_data_dir());
+  client c(s);
+  customer cust(c, "Shutdown");
+  ASSERT_TRUE(cust.frame_acked(1));
+  std::thread stopper([&] { s.stop(); });
+  auto reason = cust.ws.read_until(message_type::close_reason);
+  stopper.join();
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(json::parse(reason->text()).at("code").as_string(), "server_shutdown");
+  EXPECT_EQ(s.stop(), 0);
+  EXPECT_NE(s.log().find("shutdown signal=15"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace visit::server
