@@ -175,6 +175,9 @@ int run_server(const serve_options& options) {
   for (int i = 1; i < options.threads; ++i) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
+  // A login still being checked posts its answer to the (stopped) io_context: let it finish
+  // while that io_context still exists.
+  state->auth_pool().join();
 
   state->db().end_open_requests(unix_now());
   log_line("stopped");

@@ -100,16 +100,24 @@ store::store(const std::filesystem::path& path) {
     db_ = nullptr;
     throw std::runtime_error("cannot open database " + path.string() + ": " + why);
   }
-  sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, 5000);
-  exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-  migrate();
-  for (const char* sql : statement_sql) {
-    auto st = std::make_unique<statement>();
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->s, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(std::string("cannot prepare statement: ") + sqlite3_errmsg(db_));
+  try {
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, 5000);
+    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    migrate();
+    for (const char* sql : statement_sql) {
+      auto st = std::make_unique<statement>();
+      if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->s, nullptr) !=
+          SQLITE_OK) {
+        throw std::runtime_error(std::string("cannot prepare statement: ") + sqlite3_errmsg(db_));
+      }
+      statements_.push_back(std::move(st));
     }
-    statements_.push_back(std::move(st));
+  } catch (...) {
+    statements_.clear();  // the destructor does not run when the constructor throws
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
   }
 }
 
