@@ -36,14 +36,20 @@ TEST(password_hasher, argon2id_with_at_least_the_required_cost) {
 TEST(password_hasher, unknown_users_cost_the_same_as_wrong_passwords) {
   password_hasher h;
   auto hash = *h.hash("secret-password");
-  auto time = [](auto&& f) {
-    auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < 3; ++i) f();
-    return std::chrono::steady_clock::now() - t0;
-  };
-  auto known = time([&] { EXPECT_FALSE(h.verify(hash, "wrong")); });
-  auto unknown = time([&] { EXPECT_FALSE(h.verify_unknown_user("wrong")); });
-  double ratio = std::chrono::duration<double>(unknown) / std::chrono::duration<double>(known);
+  using clock = std::chrono::steady_clock;
+  // Interleaved, and the fastest of each kept: other processes on the machine only add time.
+  auto best_known = clock::duration::max(), best_unknown = clock::duration::max();
+  for (int i = 0; i < 4; ++i) {
+    auto t0 = clock::now();
+    EXPECT_FALSE(h.verify(hash, "wrong"));
+    auto t1 = clock::now();
+    EXPECT_FALSE(h.verify_unknown_user("wrong"));
+    auto t2 = clock::now();
+    best_known = std::min(best_known, t1 - t0);
+    best_unknown = std::min(best_unknown, t2 - t1);
+  }
+  double ratio =
+      std::chrono::duration<double>(best_unknown) / std::chrono::duration<double>(best_known);
   EXPECT_GT(ratio, 0.5);
   EXPECT_LT(ratio, 2.0);
 }
