@@ -15,8 +15,8 @@ namespace {
 
 unsigned long marker_colour(int seq) {
   // R = low byte, G = high byte, B fixed: distinct for 65536 steps, never the background.
-  return (static_cast<unsigned long>(seq & 0xff) << 16) | (static_cast<unsigned long>((seq >> 8) & 0xff) << 8) |
-         0xa5ul;
+  return (static_cast<unsigned long>(seq & 0xff) << 16) |
+         (static_cast<unsigned long>((seq >> 8) & 0xff) << 8) | 0xa5ul;
 }
 
 long long now_us() {
