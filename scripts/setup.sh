@@ -10,10 +10,10 @@ apt_packages=(
   # libraries (Boost 1.81 components by name: the default libboost-all-dev is 1.74)
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-program-options1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libzstd-dev zstd zlib1g-dev
-  libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev
+  libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # a desktop for tests and the demo
-  xvfb xterm x11-apps x11-utils x11-xserver-utils xdotool openbox
+  xvfb xterm x11-apps x11-utils x11-xserver-utils xdotool openbox x11-xkb-utils
   # the technicians' browser for end-to-end tests
   chromium
   # tools used by tests
