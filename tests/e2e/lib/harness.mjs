@@ -14,6 +14,9 @@ export const binDir = process.env.VISIT_BIN_DIR || path.join(sourceDir, 'build/c
 export const toolDir = process.env.VISIT_TOOL_DIR || path.join(sourceDir, 'build/ci/tests/e2e');
 
 const children = new Set();
+// Whatever happens to the test process, its X servers, server and clients do not outlive it.
+process.on('exit', () => { for (const c of children) c.child.kill('SIGKILL'); });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 // A started process whose output is kept and can be waited on.
 export class proc {
@@ -22,6 +25,7 @@ export class proc {
     this.output = '';
     this.waiters = [];
     this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
+    this.child.on('error', (e) => { this.output += `spawn failed: ${e.message}\n`; });
     children.add(this);
     const take = (d) => {
       this.output += d.toString();
