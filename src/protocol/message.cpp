@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "protocol/control.hpp"
 #include "protocol/json_check.hpp"
 
 namespace visit::protocol {
@@ -27,7 +28,8 @@ class parse_error_category_impl final : public boost::system::error_category {
 
 [[maybe_unused]] bool is_json_type(message_type t) {
   return t == message_type::hello || t == message_type::close_reason ||
-         t == message_type::screen_info || t == message_type::viewers;
+         t == message_type::screen_info || t == message_type::viewers ||
+         t == control_type::control_request || t == control_type::access_state;
 }
 
 std::string_view as_text(std::span<const std::uint8_t> bytes) {
@@ -95,10 +97,16 @@ bool is_known_type(std::uint8_t type) {
     case message_type::cursor_position:
       return true;
   }
-  return false;
+  return is_control_type(static_cast<message_type>(type));
 }
 
 std::size_t max_payload_size(message_type type) {
+  if (type == control_type::control_request || type == control_type::access_state) {
+    return control_json_limit;
+  }
+  if (type == control_type::clipboard) return max_from_prefix + max_clipboard_bytes;
+  if (type == control_type::input) return max_from_prefix + 2 + max_input_events * input_event_size;
+  if (type == control_type::paste_text) return max_from_prefix + max_paste_bytes;
   switch (type) {
     case message_type::hello:
       return 16u << 10;
@@ -186,6 +194,22 @@ boost::system::result<message_view> parse_message(std::span<const std::uint8_t> 
   m.hdr.timestamp_us = read_u64(p + 8);
   m.payload = bytes.subspan(header_size);
   if (m.payload.size() > max_payload_size(m.hdr.type)) return parse_error::too_large;
+
+  if (is_control_type(m.hdr.type)) {
+    boost::system::error_code ec;
+    if (m.hdr.type == control_type::input) {
+      ec = check_input(m.payload);
+    } else if (m.hdr.type == control_type::paste_text) {
+      if (auto r = parse_paste_text(m.payload); !r) ec = r.error();
+    } else if (m.hdr.type == control_type::clipboard) {
+      if (auto r = parse_clipboard(m.payload); !r) ec = r.error();
+    } else {
+      auto text = as_text(m.payload);
+      if (!is_valid_utf8(text) || !detail::is_json_object(text)) return parse_error::bad_json;
+    }
+    if (ec) return static_cast<parse_error>(ec.value());
+    return m;
+  }
 
   switch (m.hdr.type) {
     case message_type::hello:

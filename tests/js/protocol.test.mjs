@@ -230,3 +230,101 @@ test('constants match the C++ header', () => {
     'forbidden_origin', 'not_found', 'server_shutdown', 'customer_left', 'replaced']);
   assert.equal(P.MAX_PAYLOAD[P.MessageType.cursor_shape], 65544);
 });
+
+// --- access control (docs/protocol.md §3.3, §9): fixtures written by tests/protocol/control_test.cpp
+
+const SAMPLE_EVENTS = [
+  { kind: 'pointer_move', x: 1919, y: 1079 },
+  { kind: 'button', button: 1, pressed: true, x: 10, y: 20 },
+  { kind: 'button', button: 1, pressed: false, x: 10, y: 20 },
+  { kind: 'wheel', dx: -3, dy: 2 },
+  { kind: 'key', code: 'KeyA', key: 1, pressed: true },
+  { kind: 'key', code: 'KeyA', key: 1, pressed: false },
+  { kind: 'key', code: 'ShiftLeft', key: 98, pressed: true },
+  { kind: 'special', special: 'ctrl_alt_del' },
+];
+
+test('the key-code table is the C++ table', () => {
+  const cpp = new TextDecoder().decode(fixture('key_codes.txt')).split('\n').slice(0, -1);
+  assert.deepEqual([...P.KEY_CODES], cpp);
+  assert.equal(P.keyCodeIndex('KeyA'), 1);
+  assert.equal(P.keyCodeIndex('Unidentified'), undefined);
+  assert.equal(P.keyCodeIndex('Nope'), undefined);
+});
+
+test('input fixtures: parse and reproduce both forms', () => {
+  for (const [name, seq, from] of [['input_viewer.bin', 10, ''], ['input_customer.bin', 11, 'tech-7']]) {
+    const m = P.parseMessage(fixture(name));
+    assert.equal(m.type, P.MessageType.input);
+    assert.equal(m.sequence, seq);
+    assert.deepEqual(P.parseInput(m.payload), { from, events: SAMPLE_EVENTS });
+    assert.deepEqual(P.makeInput(seq, SAMPLE_EVENTS, from, FIXED_TIME), fixture(name));
+  }
+});
+
+test('control JSON and text fixtures', () => {
+  const viewer = P.parseMessage(fixture('control_request_viewer.bin'));
+  assert.equal(viewer.type, P.MessageType.control_request);
+  assert.deepEqual(viewer.json, {});
+  assert.deepEqual(P.makeJsonMessage(P.MessageType.control_request, 7, {}, FIXED_TIME),
+    fixture('control_request_viewer.bin'));
+  const customer = P.parseMessage(fixture('control_request_customer.bin'));
+  assert.deepEqual(customer.json, { technician: { id: 'tech-7', name: 'Grace Hopper' } });
+  const state = { mode: 'full_access', controller: { id: 'tech-7', name: 'Grace Hopper' }, reason: 'granted' };
+  assert.deepEqual(P.parseMessage(fixture('access_state.bin')).json, state);
+  assert.deepEqual(P.makeJsonMessage(P.MessageType.access_state, 9, state, FIXED_TIME), fixture('access_state.bin'));
+  const paste = P.parseMessage(fixture('paste_text.bin'));
+  assert.deepEqual(P.parsePasteText(paste.payload), { from: 'tech-7', text: 'caf\u00e9 \u20ac' });
+  assert.deepEqual(P.makePasteText(12, 'caf\u00e9 \u20ac', 'tech-7', FIXED_TIME), fixture('paste_text.bin'));
+  const clip = P.parseMessage(fixture('clipboard.bin'));
+  assert.deepEqual(P.parseClipboard(clip.payload), { from: '', text: 'line 1\nline 2' });
+  assert.deepEqual(P.makeClipboard(13, 'line 1\nline 2', '', FIXED_TIME), fixture('clipboard.bin'));
+});
+
+test('input refusals mirror C++ parse_input', () => {
+  const good = P.makeInput(1, [{ kind: 'pointer_move', x: 5, y: 6 }], 't');
+  const ev = P.HEADER_SIZE + 4;
+  const edit = (at, v) => {
+    const b = good.slice();
+    b[at] = v;
+    return b;
+  };
+  assert.ok(P.parseMessage(good));
+  throwsReason(() => P.parseMessage(edit(ev, 5)), 'bad_value');
+  throwsReason(() => P.parseMessage(edit(ev + 1, 1)), 'bad_value');
+  throwsReason(() => P.parseMessage(edit(ev + 6, 1)), 'bad_value');
+  throwsReason(() => P.parseMessage(edit(P.HEADER_SIZE + 1, 0x2f)), 'bad_value');
+  throwsReason(() => P.parseMessage(edit(P.HEADER_SIZE, 65)), 'bad_value');
+  throwsReason(() => P.parseMessage(edit(P.HEADER_SIZE, 30)), 'truncated');
+  throwsReason(() => P.parseMessage(edit(P.HEADER_SIZE + 2, 0)), 'bad_value');
+  throwsReason(() => P.parseMessage(edit(P.HEADER_SIZE + 2, 2)), 'bad_size');
+  const one = (e) => P.parseMessage(P.makeMessage(P.MessageType.input, 1, oneEvent(e)));
+  const oneEvent = (bytes) => new Uint8Array([0, 1, 0, ...bytes]);
+  throwsReason(() => one([1, 0, 0, 0, 0, 0, 0, 0]), 'bad_value');  // button 0
+  throwsReason(() => one([1, 10, 0, 0, 0, 0, 0, 0]), 'bad_value');  // button 10
+  throwsReason(() => one([2, 0, 0x9b, 0xff, 0, 0, 0, 0]), 'bad_value');  // wheel -101
+  assert.ok(one([2, 0, 0x9c, 0xff, 100, 0, 0, 0]));  // wheel -100, 100
+  throwsReason(() => one([3, 1, 0, 0, 0, 0, 0, 0]), 'bad_value');  // key 0
+  throwsReason(() => one([3, 1, P.KEY_CODES.length, 0, 0, 0, 0, 0]), 'bad_value');
+  throwsReason(() => one([4, 8, 0, 0, 0, 0, 0, 0]), 'bad_value');  // special 8
+  const many = new Array(256).fill({ kind: 'pointer_move', x: 1, y: 2 });
+  assert.ok(P.parseMessage(P.makeInput(1, many, 'a'.repeat(64))));
+  const huge = new Uint8Array(P.MAX_PAYLOAD[P.MessageType.input] + 1);
+  throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.input, 1, huge)), 'too_large');
+  assert.throws(() => P.makeInput(1, []), TypeError);
+  assert.throws(() => P.makeInput(1, [{ kind: 'key', code: 'Nope', pressed: true }]), TypeError);
+});
+
+test('paste and clipboard limits', () => {
+  assert.ok(P.parseMessage(P.makePasteText(1, 'x'.repeat(4096))));
+  throwsReason(() => P.parseMessage(P.makePasteText(1, 'x'.repeat(4097))), 'too_large');
+  throwsReason(() => P.parseMessage(P.makePasteText(1, '', 't')), 'bad_size');
+  assert.ok(P.parseMessage(P.makeClipboard(1, '')));
+  assert.ok(P.parseMessage(P.makeClipboard(1, 'x'.repeat(65536), 't')));
+  throwsReason(() => P.parseMessage(P.makeClipboard(1, 'x'.repeat(65537))), 'too_large');
+  throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.clipboard, 1, new Uint8Array([0, 0xc0, 0xaf]))), 'bad_value');
+  for (const t of [P.MessageType.control_request, P.MessageType.access_state]) {
+    throwsReason(() => P.parseMessage(P.makeMessage(t, 1, new TextEncoder().encode('[]'))), 'bad_json');
+    assert.equal(P.MAX_PAYLOAD[t], 1024);
+  }
+});

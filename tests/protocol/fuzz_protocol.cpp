@@ -4,12 +4,20 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "protocol/control.hpp"
 #include "protocol/message.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace visit::protocol;
   auto m = parse_message({data, size});
   if (!m) return 0;
+  if (m->hdr.type == control_type::input) {
+    if (!parse_input(m->payload)) __builtin_trap();  // parse_message accepted it
+  } else if (m->hdr.type == control_type::paste_text) {
+    if (!parse_paste_text(m->payload)) __builtin_trap();
+  } else if (m->hdr.type == control_type::clipboard) {
+    if (!parse_clipboard(m->payload)) __builtin_trap();
+  }
   switch (m->hdr.type) {
     case message_type::frame: {
       static constexpr int sizes[][2] = {{130, 70}, {1920, 1080}, {1, 1}, {8192, 8192}};

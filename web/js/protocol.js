@@ -23,6 +23,11 @@ export const MessageType = Object.freeze({
   frame_ack: 0x11,
   cursor_shape: 0x12,
   cursor_position: 0x13,
+  control_request: 0x20,
+  access_state: 0x21,
+  clipboard: 0x22,
+  input: 0x23,
+  paste_text: 0x24,
 });
 
 export const TileEncoding = Object.freeze({ solid: 0, raw: 1, palette: 2 });
@@ -49,7 +54,18 @@ export const Limits = Object.freeze({
   maxNameBytes: 128,
   maxDescriptionBytes: 2048,
   maxCursorDimension: 128,
+  maxTechnicianIdBytes: 64,
+  maxInputEvents: 256,
+  inputEventSize: 8,
+  maxPasteBytes: 4096,
+  maxClipboardBytes: 65536,
+  maxWheelNotches: 100,
+  maxButton: 9,
+  controlJson: 1024,
 });
+
+// from_len + the longest technician id (docs/protocol.md §9).
+const MAX_FROM_PREFIX = 1 + 64;
 
 /** Payload limit per type; for fixed-size types the exact size. */
 export const MAX_PAYLOAD = Object.freeze({
@@ -61,6 +77,11 @@ export const MAX_PAYLOAD = Object.freeze({
   [MessageType.frame_ack]: 4,
   [MessageType.cursor_shape]: 8 + 128 * 128 * 4,
   [MessageType.cursor_position]: 6,
+  [MessageType.control_request]: 1024,
+  [MessageType.access_state]: 1024,
+  [MessageType.clipboard]: MAX_FROM_PREFIX + 65536,
+  [MessageType.input]: MAX_FROM_PREFIX + 2 + 256 * 8,
+  [MessageType.paste_text]: MAX_FROM_PREFIX + 4096,
 });
 
 const JSON_TYPES = new Set([
@@ -68,7 +89,56 @@ const JSON_TYPES = new Set([
   MessageType.close_reason,
   MessageType.screen_info,
   MessageType.viewers,
+  MessageType.control_request,
+  MessageType.access_state,
 ]);
+
+export const InputKind = Object.freeze({ pointer_move: 0, button: 1, wheel: 2, key: 3, special: 4 });
+
+/** Key combinations a browser cannot capture (docs/protocol.md §9.2); C++ special_key. */
+export const SpecialKey = Object.freeze({
+  ctrl_alt_del: 1,
+  alt_tab: 2,
+  alt_shift_tab: 3,
+  alt_f4: 4,
+  meta: 5,
+  print_screen: 6,
+  ctrl_esc: 7,
+});
+
+/**
+ * The key-code table (docs/protocol.md §9.1): index -> KeyboardEvent.code; the one JS
+ * definition, checked against the C++ table by tests/fixtures/protocol/key_codes.txt.
+ * Index 0 is never sent. Append only.
+ */
+export const KEY_CODES = Object.freeze([
+  'Unidentified',
+  'KeyA', 'KeyB', 'KeyC', 'KeyD', 'KeyE', 'KeyF', 'KeyG', 'KeyH', 'KeyI', 'KeyJ',
+  'KeyK', 'KeyL', 'KeyM', 'KeyN', 'KeyO', 'KeyP', 'KeyQ', 'KeyR', 'KeyS', 'KeyT',
+  'KeyU', 'KeyV', 'KeyW', 'KeyX', 'KeyY', 'KeyZ',
+  'Digit0', 'Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5', 'Digit6', 'Digit7', 'Digit8', 'Digit9',
+  'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12',
+  'Enter', 'Escape', 'Backspace', 'Tab', 'Space',
+  'Minus', 'Equal', 'BracketLeft', 'BracketRight', 'Backslash',
+  'Semicolon', 'Quote', 'Backquote', 'Comma', 'Period', 'Slash',
+  'CapsLock', 'PrintScreen', 'ScrollLock', 'Pause',
+  'Insert', 'Home', 'PageUp', 'Delete', 'End', 'PageDown',
+  'ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp',
+  'NumLock', 'NumpadDivide', 'NumpadMultiply', 'NumpadSubtract', 'NumpadAdd',
+  'NumpadEnter', 'Numpad1', 'Numpad2', 'Numpad3', 'Numpad4', 'Numpad5',
+  'Numpad6', 'Numpad7', 'Numpad8', 'Numpad9', 'Numpad0', 'NumpadDecimal',
+  'IntlBackslash', 'ContextMenu',
+  'ShiftLeft', 'ShiftRight', 'ControlLeft', 'ControlRight',
+  'AltLeft', 'AltRight', 'MetaLeft', 'MetaRight',
+  'F13', 'F14', 'F15', 'F16', 'IntlRo', 'IntlYen',
+]);
+const KEY_INDEX = new Map(KEY_CODES.map((name, i) => [name, i]));
+
+/** The wire index of a KeyboardEvent.code, or undefined when the table lacks it. */
+export function keyCodeIndex(code) {
+  const i = KEY_INDEX.get(code);
+  return i === 0 ? undefined : i;
+}
 
 // The last four bytes of every deflate segment (the sync flush's empty stored block).
 const SYNC_MARKER = [0x00, 0x00, 0xff, 0xff];
@@ -162,6 +232,115 @@ export function parseFrameAck(payload) {
   return view(bytes).getUint32(0, true);
 }
 
+const TECHNICIAN_ID = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/** A technician id: 1..64 bytes of [A-Za-z0-9._@-]. */
+export function isValidTechnicianId(id) {
+  return typeof id === 'string' && TECHNICIAN_ID.test(id);
+}
+
+// The from prefix: u8 length (0..64) + the technician id. Returns {from, rest}.
+function readFrom(payload) {
+  if (payload.length < 1) fail('truncated', 'from prefix');
+  const n = payload[0];
+  if (n > Limits.maxTechnicianIdBytes) fail('bad_value', 'from length');
+  if (payload.length < 1 + n) fail('truncated', 'from');
+  let from = '';
+  for (let i = 1; i <= n; i++) from += String.fromCharCode(payload[i]);
+  if (n > 0 && !TECHNICIAN_ID.test(from)) fail('bad_value', 'from');
+  return { from, rest: payload.subarray(1 + n) };
+}
+
+function eventOk(dv, o) {
+  const kind = dv.getUint8(o);
+  const b1 = dv.getUint8(o + 1);
+  const w2 = dv.getUint16(o + 2, true);
+  const w4 = dv.getUint16(o + 4, true);
+  const w6 = dv.getUint16(o + 6, true);
+  const notches = (v) => v >= -Limits.maxWheelNotches && v <= Limits.maxWheelNotches;
+  switch (kind) {
+    case InputKind.pointer_move:
+      return b1 === 0 && w6 === 0;
+    case InputKind.button:
+      return b1 >= 1 && b1 <= Limits.maxButton && w6 <= 1;
+    case InputKind.wheel:
+      return b1 === 0 && w6 === 0 && notches(dv.getInt16(o + 2, true)) && notches(dv.getInt16(o + 4, true));
+    case InputKind.key:
+      return b1 <= 1 && w2 >= 1 && w2 < KEY_CODES.length && w4 === 0 && w6 === 0;
+    case InputKind.special:
+      return b1 >= 1 && b1 <= 7 && w2 === 0 && w4 === 0 && w6 === 0;
+    default:
+      return false;
+  }
+}
+
+function checkInput(payload) {
+  const { from, rest } = readFrom(payload);
+  if (rest.length < 2) fail('truncated', 'input count');
+  const dv = view(rest);
+  const count = dv.getUint16(0, true);
+  if (count === 0 || count > Limits.maxInputEvents) fail('bad_value', `input count ${count}`);
+  if (rest.length !== 2 + count * 8) fail('bad_size', 'input events');
+  for (let i = 0; i < count; i++) {
+    if (!eventOk(dv, 2 + i * 8)) fail('bad_value', `input event ${i}`);
+  }
+  return { from, dv, count };
+}
+
+/**
+ * An input payload -> {from, events}; `from` is '' from a viewer. Events are
+ * {kind:'pointer_move', x, y} | {kind:'button', button, pressed, x, y} | {kind:'wheel', dx, dy}
+ * | {kind:'key', code (KeyboardEvent.code), key (index), pressed} | {kind:'special', special}.
+ */
+export function parseInput(payload) {
+  const { from, dv, count } = checkInput(asBytes(payload));
+  const kinds = Object.keys(InputKind);
+  const specials = Object.keys(SpecialKey);
+  const events = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const o = 2 + i * 8;
+    const kind = kinds[dv.getUint8(o)];
+    const b1 = dv.getUint8(o + 1);
+    if (kind === 'pointer_move') {
+      events[i] = { kind, x: dv.getUint16(o + 2, true), y: dv.getUint16(o + 4, true) };
+    } else if (kind === 'button') {
+      events[i] = { kind, button: b1, pressed: dv.getUint16(o + 6, true) === 1,
+        x: dv.getUint16(o + 2, true), y: dv.getUint16(o + 4, true) };
+    } else if (kind === 'wheel') {
+      events[i] = { kind, dx: dv.getInt16(o + 2, true), dy: dv.getInt16(o + 4, true) };
+    } else if (kind === 'key') {
+      const key = dv.getUint16(o + 2, true);
+      events[i] = { kind, code: KEY_CODES[key], key, pressed: b1 === 1 };
+    } else {
+      events[i] = { kind, special: specials[b1 - 1] };
+    }
+  }
+  return { from, events };
+}
+
+function parseText(bytes, min, max) {
+  const { from, rest } = readFrom(bytes);
+  if (rest.length > max) fail('too_large', 'text');
+  if (rest.length < min) fail('bad_size', 'text');
+  let text;
+  try {
+    text = utf8Decoder.decode(rest);
+  } catch (e) {
+    fail('bad_value', 'text not UTF-8');
+  }
+  return { from, text };
+}
+
+/** A paste_text payload -> {from, text}; 1..4096 bytes of UTF-8. */
+export function parsePasteText(payload) {
+  return parseText(asBytes(payload), 1, Limits.maxPasteBytes);
+}
+
+/** A clipboard payload -> {from, text}; 0..65536 bytes of UTF-8. */
+export function parseClipboard(payload) {
+  return parseText(asBytes(payload), 0, Limits.maxClipboardBytes);
+}
+
 /**
  * One whole protocol message (one WebSocket binary message) ->
  * {type, flags, channel, sequence, timestampUs, payload}. `payload` is a view into the input.
@@ -192,6 +371,12 @@ export function parseMessage(data) {
     checkCursorPosition(payload);
   } else if (type === MessageType.cursor_shape) {
     checkCursorShape(payload);
+  } else if (type === MessageType.input) {
+    checkInput(payload);
+  } else if (type === MessageType.paste_text) {
+    parseText(payload, 1, Limits.maxPasteBytes);
+  } else if (type === MessageType.clipboard) {
+    parseText(payload, 0, Limits.maxClipboardBytes);
   } else if (type === MessageType.frame && payload.length < FRAME_HEADER_SIZE + TILE_HEADER_SIZE + 3) {
     fail('truncated', 'frame smaller than one tile');
   }
@@ -294,7 +479,7 @@ export function makeMessage(type, sequence, payload = new Uint8Array(0), timesta
   return out;
 }
 
-/** A JSON message (hello, close_reason, screen_info, viewers) from a plain object. */
+/** A JSON message (hello, close_reason, screen_info, viewers, control_request, access_state). */
 export function makeJsonMessage(type, sequence, obj, timestampUs = nowUs()) {
   return makeMessage(type, sequence, utf8Encoder.encode(JSON.stringify(obj)), timestampUs);
 }
@@ -304,4 +489,72 @@ export function makeFrameAck(sequence, ackedSeq, timestampUs = nowUs()) {
   const payload = new Uint8Array(4);
   view(payload).setUint32(0, ackedSeq >>> 0, true);
   return makeMessage(MessageType.frame_ack, sequence, payload, timestampUs);
+}
+
+function fromPrefix(from) {
+  if (from !== '' && !isValidTechnicianId(from)) throw new TypeError('invalid technician id');
+  const out = new Uint8Array(1 + from.length);
+  out[0] = from.length;
+  for (let i = 0; i < from.length; i++) out[1 + i] = from.charCodeAt(i);
+  return out;
+}
+
+/**
+ * An input message from events as parseInput returns them (a key event may give `code` or
+ * `key`). `from` is '' for a viewer. Throws TypeError for an event the protocol cannot carry.
+ */
+export function makeInput(sequence, events, from = '', timestampUs = nowUs()) {
+  if (events.length < 1 || events.length > Limits.maxInputEvents) throw new TypeError('1..256 events');
+  const prefix = fromPrefix(from);
+  const payload = new Uint8Array(prefix.length + 2 + events.length * 8);
+  payload.set(prefix);
+  const dv = view(payload);
+  dv.setUint16(prefix.length, events.length, true);
+  events.forEach((e, i) => {
+    const o = prefix.length + 2 + i * 8;
+    const kind = InputKind[e.kind];
+    if (kind === undefined) throw new TypeError(`unknown input kind ${e.kind}`);
+    dv.setUint8(o, kind);
+    if (e.kind === 'pointer_move' || e.kind === 'button') {
+      dv.setUint16(o + 2, e.x, true);
+      dv.setUint16(o + 4, e.y, true);
+    }
+    if (e.kind === 'button') {
+      dv.setUint8(o + 1, e.button);
+      dv.setUint16(o + 6, e.pressed ? 1 : 0, true);
+    } else if (e.kind === 'wheel') {
+      dv.setInt16(o + 2, e.dx, true);
+      dv.setInt16(o + 4, e.dy, true);
+    } else if (e.kind === 'key') {
+      const key = e.key ?? keyCodeIndex(e.code);
+      if (!key) throw new TypeError(`key code ${e.code} is not in the table`);
+      dv.setUint8(o + 1, e.pressed ? 1 : 0);
+      dv.setUint16(o + 2, key, true);
+    } else if (e.kind === 'special') {
+      const s = SpecialKey[e.special];
+      if (s === undefined) throw new TypeError(`unknown special ${e.special}`);
+      dv.setUint8(o + 1, s);
+    }
+  });
+  checkInput(payload);
+  return makeMessage(MessageType.input, sequence, payload, timestampUs);
+}
+
+function makeText(type, sequence, text, from, timestampUs) {
+  const prefix = fromPrefix(from);
+  const body = utf8Encoder.encode(text);
+  const payload = new Uint8Array(prefix.length + body.length);
+  payload.set(prefix);
+  payload.set(body, prefix.length);
+  return makeMessage(type, sequence, payload, timestampUs);
+}
+
+/** A paste_text message (text: 1..4096 bytes once UTF-8 encoded). */
+export function makePasteText(sequence, text, from = '', timestampUs = nowUs()) {
+  return makeText(MessageType.paste_text, sequence, text, from, timestampUs);
+}
+
+/** A clipboard message (text: 0..65536 bytes once UTF-8 encoded). */
+export function makeClipboard(sequence, text, from = '', timestampUs = nowUs()) {
+  return makeText(MessageType.clipboard, sequence, text, from, timestampUs);
 }
