@@ -34,10 +34,10 @@ export class proc {
     };
     this.child.stdout.on('data', take);
     this.child.stderr.on('data', take);
-    this.exited = new Promise((resolve) => this.child.on('exit', (code, sig) => {
-      children.delete(this);
-      resolve({ code, sig });
-    }));
+    this.exited = new Promise((resolve) => {
+      this.child.on('exit', (code, sig) => { children.delete(this); resolve({ code, sig }); });
+      this.child.on('error', () => { children.delete(this); resolve({ code: -1, sig: null }); });
+    });
   }
   get pid() { return this.child.pid; }
   // Resolves with the regex match once the output contains it.
