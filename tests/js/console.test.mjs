@@ -1,17 +1,25 @@
 // Unit tests of the console's pure logic (no DOM): routes, scaling, formatting, the API
-// client with a fake fetch, the probe ring and the viewer's screen_info check.
+// client with a fake fetch, the probe ring, the viewer's screen_info check, and remote input
+// (coordinate mapping, buttons, wheel, pressed keys, batching, access state).
 // Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRoute, formatRoute, parseProbe, isValidRequestId, viewerSocketUrl } from '../../web/js/routes.js';
-import { computeLayout, cursorBox, formatScale, SCALE_FIT, SCALE_NATIVE } from '../../web/js/view_math.js';
+import {
+  computeLayout, cursorBox, formatScale, clientToScreen, stageBox, SCALE_FIT, SCALE_NATIVE,
+} from '../../web/js/view_math.js';
+import {
+  xButton, WheelAccumulator, PressedState, MoveCoalescer, InputBatcher, InputPump, MAX_BATCH, FLUSH_MS,
+  DOM_DELTA_PIXEL, DOM_DELTA_LINE, DOM_DELTA_PAGE, utf8Length, truncateUtf8, normalizeAccess, accessLabel,
+  holdsControl, reasonText, SPECIAL_MENU,
+} from '../../web/js/input_model.js';
 import {
   parseTimestamp, formatDuration, formatClock, stateBadgeClass, stateLabel, closeText, onlineLabel,
 } from '../../web/js/format.js';
 import { createApi, ApiError } from '../../web/js/api.js';
 import { Ring, bytesToBase64, tileContains } from '../../web/js/ring.js';
 import { checkScreenInfo } from '../../web/js/viewer_messages.js';
-import { CLOSE_CODES } from '../../web/js/protocol.js';
+import { CLOSE_CODES, SpecialKey, makeInput, parseMessage, parseInput, Limits } from '../../web/js/protocol.js';
 
 const ID = '0123456789abcdef0123456789abcdef';
 
@@ -239,4 +247,253 @@ test('screen_info validation', () => {
   for (const bad of [{}, null, { width: 0, height: 1 }, { width: 8193, height: 1 }, { width: 1.5, height: 2 }, { width: '10', height: 10 }]) {
     assert.throws(() => checkScreenInfo(bad), JSON.stringify(bad));
   }
+});
+
+// --- remote input ---------------------------------------------------------------------------
+
+test('input mapping: Fit, scaled down, box at its page position', () => {
+  // 1920×1080 shown at 0.5 in a box at (100, 50).
+  const screen = { width: 1920, height: 1080 };
+  const box = { left: 100, top: 50, width: 960, height: 540 };
+  assert.deepEqual(clientToScreen(100, 50, box, screen), { x: 0, y: 0, inside: true });
+  assert.deepEqual(clientToScreen(580, 320, box, screen), { x: 960, y: 540, inside: true });
+  assert.deepEqual(clientToScreen(100.75, 50.25, box, screen), { x: 1, y: 0, inside: true });
+  assert.deepEqual(clientToScreen(1059.9, 589.9, box, screen), { x: 1919, y: 1079, inside: true });
+  // Scaled up (small screen in a big window).
+  assert.deepEqual(clientToScreen(30, 21, { left: 0, top: 0, width: 600, height: 400 }, { width: 300, height: 200 }), { x: 15, y: 10, inside: true });
+});
+
+test('input mapping: letterboxed Fit', () => {
+  // A 4:3 screen in a wide viewport: the stage is centred, bands left and right.
+  const layout = computeLayout(SCALE_FIT, { width: 1024, height: 768 }, { width: 1000, height: 384 });
+  assert.deepEqual([layout.width, layout.height], [512, 384]);
+  const stage = stageBox(layout, { width: 1000, height: 384 });
+  assert.deepEqual(stage, { left: 244, top: 0, width: 512, height: 384 });
+  // Viewport content box at client (12, 80).
+  const box = { ...stage, left: stage.left + 12, top: stage.top + 80 };
+  assert.deepEqual(clientToScreen(12 + 244 + 256, 80 + 192, box, { width: 1024, height: 768 }), { x: 512, y: 384, inside: true });
+  // In the band: clamped to the nearest edge, marked outside.
+  assert.deepEqual(clientToScreen(20, 100, box, { width: 1024, height: 768 }), { x: 0, y: 40, inside: false });
+  assert.deepEqual(clientToScreen(990, 100, box, { width: 1024, height: 768 }), { x: 1023, y: 40, inside: false });
+});
+
+test('input mapping: 1:1 scrolled', () => {
+  const layout = computeLayout(SCALE_NATIVE, { width: 1920, height: 1080 }, { width: 800, height: 600 });
+  const stage = stageBox(layout, { width: 800, height: 600 }, { left: 700, top: 300 });
+  assert.deepEqual(stage, { left: -700, top: -300, width: 1920, height: 1080 });
+  const box = { ...stage, left: stage.left + 12, top: stage.top + 60 };
+  assert.deepEqual(clientToScreen(12, 60, box, { width: 1920, height: 1080 }), { x: 700, y: 300, inside: true });
+  assert.deepEqual(clientToScreen(12 + 799, 60 + 599, box, { width: 1920, height: 1080 }), { x: 1499, y: 899, inside: true });
+  // Narrower than the room on one axis: centred on that axis only.
+  const narrow = stageBox({ width: 640, height: 1000 }, { width: 800, height: 600 }, { left: 50, top: 40 });
+  assert.deepEqual(narrow, { left: 80, top: -40, width: 640, height: 1000 });
+});
+
+test('input mapping: out of bounds clamps, nothing shown gives null', () => {
+  const box = { left: 10, top: 10, width: 100, height: 50 };
+  const screen = { width: 200, height: 100 };
+  assert.deepEqual(clientToScreen(-500, -500, box, screen), { x: 0, y: 0, inside: false });
+  assert.deepEqual(clientToScreen(5000, 5000, box, screen), { x: 199, y: 99, inside: false });
+  assert.deepEqual(clientToScreen(110, 60, box, screen), { x: 199, y: 99, inside: false }); // right/bottom edge is outside
+  assert.equal(clientToScreen(20, 20, { left: 0, top: 0, width: 0, height: 0 }, screen), null);
+  assert.equal(clientToScreen(20, 20, box, { width: 0, height: 0 }), null);
+  assert.equal(clientToScreen(NaN, 20, box, screen), null);
+});
+
+test('input: PointerEvent.button maps to X buttons', () => {
+  assert.deepEqual([0, 1, 2, 3, 4].map(xButton), [1, 2, 3, 8, 9]);
+  assert.equal(xButton(-1), 0); // pointermove's "no button"
+  assert.equal(xButton(5), 0);
+  assert.equal(xButton(undefined), 0);
+});
+
+test('input: wheel pixels and lines become notches with accumulation', () => {
+  const w = new WheelAccumulator();
+  assert.deepEqual(w.add(0, 100, DOM_DELTA_PIXEL), { dx: 0, dy: 1 });
+  assert.deepEqual(w.add(0, -300, DOM_DELTA_PIXEL), { dx: 0, dy: -3 });
+  // Touchpad: small deltas add up.
+  assert.deepEqual(w.add(0, 40), { dx: 0, dy: 0 });
+  assert.deepEqual(w.add(0, 40), { dx: 0, dy: 0 });
+  assert.deepEqual(w.add(0, 40), { dx: 0, dy: 1 });
+  assert.deepEqual(w.add(0, 60), { dx: 0, dy: 0 });
+  assert.deepEqual(w.add(0, 20), { dx: 0, dy: 1 });
+  // Reversing drops the fraction collected the other way.
+  w.add(0, 50);
+  assert.deepEqual(w.add(0, -60), { dx: 0, dy: 0 });
+  assert.deepEqual(w.add(0, -40), { dx: 0, dy: -1 });
+  // Lines (Firefox: 3 per notch) and pages; both axes at once.
+  w.reset();
+  assert.deepEqual(w.add(3, -6, DOM_DELTA_LINE), { dx: 1, dy: -2 });
+  assert.deepEqual(w.add(1, 0, DOM_DELTA_LINE), { dx: 0, dy: 0 });
+  assert.deepEqual(w.add(2, 0, DOM_DELTA_LINE), { dx: 1, dy: 0 });
+  assert.deepEqual(w.add(0, 2, DOM_DELTA_PAGE), { dx: 0, dy: 2 });
+  // Capped to the protocol's range.
+  assert.deepEqual(w.add(-1e6, 1e6), { dx: -Limits.maxWheelNotches, dy: Limits.maxWheelNotches });
+  assert.deepEqual(w.add(0, 0), { dx: 0, dy: 0 });
+  assert.deepEqual(w.add(NaN, Infinity), { dx: 0, dy: 0 });
+});
+
+test('input: pressed keys and buttons, auto-repeat, release-all', () => {
+  const p = new PressedState();
+  assert.equal(p.empty, true);
+  assert.equal(p.pressKey('ControlLeft'), true);
+  assert.equal(p.pressKey('ShiftLeft'), true);
+  assert.equal(p.pressKey('KeyB'), true);
+  assert.equal(p.pressKey('KeyB'), false); // auto-repeat
+  assert.equal(p.releaseKey('KeyB'), true);
+  assert.equal(p.releaseKey('KeyB'), false); // never sent twice
+  assert.equal(p.releaseKey('KeyQ'), false); // pressed before we had control
+  assert.equal(p.pressButton(1), true);
+  assert.equal(p.pressButton(1), false);
+  assert.equal(p.pressButton(3), true);
+  assert.equal(p.empty, false);
+  assert.deepEqual(p.releaseAll({ x: 5, y: 6 }), [
+    { kind: 'button', button: 3, pressed: false, x: 5, y: 6 },
+    { kind: 'button', button: 1, pressed: false, x: 5, y: 6 },
+    { kind: 'key', code: 'ShiftLeft', pressed: false },
+    { kind: 'key', code: 'ControlLeft', pressed: false },
+  ]);
+  assert.equal(p.empty, true);
+  assert.deepEqual(p.releaseAll(), []);
+  // Everything release-all gives is encodable.
+  p.pressKey('AltRight');
+  p.pressButton(9);
+  assert.doesNotThrow(() => makeInput(1, p.releaseAll()));
+});
+
+test('input: moves coalesce to the newest, once per frame, no repeats', () => {
+  const m = new MoveCoalescer();
+  assert.equal(m.take(), null);
+  m.move(1, 1);
+  m.move(2, 2);
+  m.move(3, 4);
+  assert.deepEqual(m.take(), { kind: 'pointer_move', x: 3, y: 4 });
+  assert.equal(m.take(), null);
+  m.move(3, 4);
+  assert.equal(m.take(), null); // same place as last sent
+  m.move(7, 8);
+  m.sent(7, 8); // went out with a button event
+  assert.equal(m.take(), null);
+  m.move(9, 9);
+  assert.deepEqual(m.take(), { kind: 'pointer_move', x: 9, y: 9 });
+});
+
+test('input: batcher collapses runs of moves and splits at the protocol limit', () => {
+  assert.equal(MAX_BATCH, Limits.maxInputEvents);
+  const b = new InputBatcher();
+  b.push({ kind: 'pointer_move', x: 1, y: 1 });
+  b.push({ kind: 'pointer_move', x: 2, y: 2 });
+  b.push({ kind: 'button', button: 1, pressed: true, x: 2, y: 2 });
+  b.push({ kind: 'pointer_move', x: 3, y: 3 });
+  b.push({ kind: 'pointer_move', x: 4, y: 4 });
+  b.push({ kind: 'button', button: 1, pressed: false, x: 4, y: 4 });
+  assert.deepEqual(b.take(), [[
+    { kind: 'pointer_move', x: 2, y: 2 },
+    { kind: 'button', button: 1, pressed: true, x: 2, y: 2 },
+    { kind: 'pointer_move', x: 4, y: 4 },
+    { kind: 'button', button: 1, pressed: false, x: 4, y: 4 },
+  ]]);
+  assert.deepEqual(b.take(), []);
+  for (let i = 0; i < 600; i++) b.push({ kind: 'key', code: 'KeyA', pressed: i % 2 === 0 });
+  const batches = b.take();
+  assert.deepEqual(batches.map((x) => x.length), [256, 256, 88]);
+  for (const batch of batches) {
+    const msg = parseMessage(makeInput(1, batch));
+    assert.equal(parseInput(msg.payload).events.length, batch.length);
+  }
+});
+
+function fakeScheduler() {
+  const tasks = [];
+  let id = 0;
+  const add = (kind) => (fn, ms) => {
+    const t = { id: ++id, kind, fn, ms };
+    tasks.push(t);
+    return t.id;
+  };
+  const cancel = (h) => {
+    const i = tasks.findIndex((t) => t.id === h);
+    if (i >= 0) tasks.splice(i, 1);
+  };
+  return {
+    tasks,
+    sched: { raf: add('raf'), cancelRaf: cancel, timeout: add('timeout'), cancelTimeout: cancel },
+    run(kind) {
+      const i = tasks.findIndex((t) => t.kind === kind);
+      assert.ok(i >= 0, `no ${kind} pending`);
+      const [t] = tasks.splice(i, 1);
+      t.fn();
+    },
+  };
+}
+
+test('input pump: flushes on the animation frame or after 8 ms, whichever first', () => {
+  const sent = [];
+  const f = fakeScheduler();
+  const pump = new InputPump((events) => sent.push(events), f.sched);
+  pump.push([{ kind: 'pointer_move', x: 1, y: 1 }]);
+  pump.push([{ kind: 'pointer_move', x: 5, y: 5 }, { kind: 'wheel', dx: 0, dy: 1 }]);
+  assert.equal(sent.length, 0);
+  assert.deepEqual(f.tasks.map((t) => [t.kind, t.ms]).sort(), [['raf', undefined], ['timeout', FLUSH_MS]]);
+  f.run('raf');
+  assert.deepEqual(sent, [[{ kind: 'pointer_move', x: 5, y: 5 }, { kind: 'wheel', dx: 0, dy: 1 }]]);
+  assert.equal(f.tasks.length, 0); // the timer was cancelled
+  pump.push([{ kind: 'key', code: 'KeyA', pressed: true }]);
+  f.run('timeout');
+  assert.equal(sent.length, 2);
+  assert.equal(f.tasks.length, 0); // the frame callback was cancelled
+  assert.deepEqual(pump.counts, { pointer_move: 1, button: 0, wheel: 1, key: 1, special: 0, messages: 2 });
+});
+
+test('input pump: full batches go at once; drop discards; no raf still works', () => {
+  const sent = [];
+  const f = fakeScheduler();
+  const pump = new InputPump((events) => sent.push(events), { ...f.sched, raf: null, cancelRaf: null });
+  const keys = Array.from({ length: 300 }, (_, i) => ({ kind: 'key', code: 'KeyA', pressed: i % 2 === 0 }));
+  pump.push(keys);
+  assert.deepEqual(sent.map((b) => b.length), [256]);
+  assert.deepEqual(f.tasks.map((t) => t.kind), ['timeout']);
+  f.run('timeout');
+  assert.deepEqual(sent.map((b) => b.length), [256, 44]);
+  pump.push([{ kind: 'special', special: 'ctrl_alt_del' }]);
+  pump.drop();
+  assert.equal(f.tasks.length, 0);
+  pump.flush();
+  assert.equal(sent.length, 2);
+});
+
+test('input: UTF-8 length and truncation for paste and clipboard caps', () => {
+  assert.equal(utf8Length('aé€😀'), 1 + 2 + 3 + 4);
+  assert.equal(truncateUtf8('aé€😀', 6), 'aé€');
+  assert.equal(truncateUtf8('aé€😀', 5), 'aé');
+  assert.equal(truncateUtf8('x'.repeat(5000), Limits.maxPasteBytes).length, 4096);
+});
+
+test('access state: normalised, labelled, ours or not', () => {
+  const ro = normalizeAccess({ mode: 'read_only', controller: null, reason: 'initial' });
+  assert.deepEqual(ro, { mode: 'read_only', controller: null, reason: 'initial', pausedMs: 0 });
+  const fa = normalizeAccess({ mode: 'full_access', controller: { id: 'alice', name: 'Alice <b>' }, reason: 'granted', extra: 1 });
+  assert.deepEqual(fa.controller, { id: 'alice', name: 'Alice <b>' });
+  assert.equal(accessLabel(ro, 'alice'), 'Read-Only');
+  assert.equal(accessLabel(fa, 'alice'), 'Full-Access (you)');
+  assert.equal(accessLabel(fa, 'bob'), 'Full-Access (Alice <b>)');
+  assert.equal(holdsControl(fa, 'alice'), true);
+  assert.equal(holdsControl(fa, 'bob'), false);
+  assert.equal(holdsControl(fa, ''), false);
+  assert.equal(holdsControl(ro, 'alice'), false);
+  assert.equal(normalizeAccess({ mode: 'full_access', controller: { id: 'x' }, reason: 'paused', paused_ms: 5000 }).pausedMs, 5000);
+  for (const bad of [null, {}, { mode: 'root' }, { mode: 'full_access', controller: null }, { mode: 'full_access', controller: { id: '' } }]) {
+    assert.throws(() => normalizeAccess(bad), JSON.stringify(bad));
+  }
+  assert.equal(reasonText('revoked'), 'the customer took back control');
+  assert.equal(reasonText('mouse_precedence'), 'the customer moved their mouse');
+  assert.equal(reasonText('disconnect'), 'connection lost');
+  assert.equal(reasonText('some_new_reason'), 'some new reason');
+  assert.equal(reasonText(undefined), '');
+});
+
+test('keys menu: every entry is a protocol special key', () => {
+  assert.equal(SPECIAL_MENU.length, 7);
+  for (const item of SPECIAL_MENU) assert.ok(SpecialKey[item.special] >= 1, item.special);
+  assert.doesNotThrow(() => makeInput(1, SPECIAL_MENU.map((i) => ({ kind: 'special', special: i.special }))));
 });

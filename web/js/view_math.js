@@ -49,3 +49,49 @@ export function formatScale(scale) {
   if (!(scale > 0) || !Number.isFinite(scale)) return '';
   return `${Math.round(scale * 100)} %`;
 }
+
+/**
+ * Maps a point in page (client) CSS pixels to a customer screen pixel.
+ *   clientX, clientY  the pointer, CSS pixels in the viewport (PointerEvent.clientX/Y)
+ *   box     {left, top, width, height} — where the screen is drawn right now, as
+ *           getBoundingClientRect() of the screen canvas gives it (so letterbox margins
+ *           and 1:1 scrolling are already in `left`/`top`)
+ *   screen  {width, height} of the customer's screen
+ * Returns {x, y, inside}: whole pixels clamped to 0…width−1 / 0…height−1; `inside` is false
+ * when the point was outside the drawn screen (and got clamped). null when nothing is shown.
+ */
+export function clientToScreen(clientX, clientY, box, screen) {
+  const sw = Math.floor(Number(screen && screen.width) || 0);
+  const sh = Math.floor(Number(screen && screen.height) || 0);
+  const bw = Number(box && box.width) || 0;
+  const bh = Number(box && box.height) || 0;
+  if (sw <= 0 || sh <= 0 || !(bw > 0) || !(bh > 0)) return null;
+  const fx = ((Number(clientX) - box.left) * sw) / bw;
+  const fy = ((Number(clientY) - box.top) * sh) / bh;
+  if (!Number.isFinite(fx) || !Number.isFinite(fy)) return null;
+  const inside = fx >= 0 && fy >= 0 && fx < sw && fy < sh;
+  return {
+    x: Math.min(sw - 1, Math.max(0, Math.floor(fx))),
+    y: Math.min(sh - 1, Math.max(0, Math.floor(fy))),
+    inside,
+  };
+}
+
+/**
+ * Where the stage (the drawn screen) sits inside the viewport's content box, in CSS pixels,
+ * as the stylesheet places it: centred when it is smaller than the room (letterbox), at the
+ * start and shifted by the scroll offset when it is larger (1:1 scrolling).
+ *   layout {width, height} from computeLayout; avail {width, height} the viewport's content
+ *   box; scroll {left, top} the viewport's scroll offsets.
+ * Returns {left, top, width, height} relative to the content box's top-left corner; add the
+ * content box's client position to get a box for clientToScreen.
+ */
+export function stageBox(layout, avail, scroll = { left: 0, top: 0 }) {
+  const place = (size, room, off) => (size <= room ? (room - size) / 2 : -(Number(off) || 0));
+  return {
+    left: place(layout.width, avail.width, scroll && scroll.left),
+    top: place(layout.height, avail.height, scroll && scroll.top),
+    width: layout.width,
+    height: layout.height,
+  };
+}
