@@ -85,6 +85,7 @@ function render() {
       id: route.id,
       name,
       probe: route.probe,
+      me: user.username,
       onBack: () => navigate({ name: 'requests' }),
     }), 'session');
     document.title = name ? `${name} — visit` : 'Session — visit';

@@ -1,11 +1,21 @@
-// The session view: header (customer, connection state, Fit / 1:1, Back) and the customer's
-// screen. All network, decoding and painting happen in viewer_worker.js; this module only
-// places the canvas, draws nothing itself (the cursor arrives as a ready ImageBitmap) and
-// exposes the test hooks on window.visitViewer.
+// The session view: header (customer, connection state, Fit / 1:1, Back), the control bar
+// (access badge, Request control, Keys menu, paste and clipboard) and the customer's screen.
+// All network, decoding and painting happen in viewer_worker.js; this module only places the
+// canvas, draws nothing itself (the cursor arrives as a ready ImageBitmap), captures input
+// while this technician holds Full-Access (input_capture.js) and exposes the test hooks on
+// window.visitViewer.
 import { el, setText } from './dom.js';
 import { computeLayout, cursorBox, formatScale, SCALE_FIT, SCALE_NATIVE } from './view_math.js';
 import { viewerSocketUrl } from './routes.js';
 import { closeText } from './format.js';
+import { Limits } from './protocol.js';
+import {
+  accessLabel, holdsControl, reasonText, utf8Length, truncateUtf8, SPECIAL_MENU, READ_ONLY, FULL_ACCESS,
+} from './input_model.js';
+import { attachInput } from './input_capture.js';
+
+// A control request nobody answered may be sent again after this long.
+const REQUEST_PENDING_MS = 30000;
 
 // --- test hooks (always present; harmless without an open session) -------------------------
 let activeViewer = null;
@@ -44,6 +54,26 @@ const visitViewer = {
   state() {
     return activeViewer ? activeViewer.state : 'none';
   },
+  /** {mode: 'read_only'|'full_access', controller: {id, name}|null, reason}. */
+  access() {
+    if (!activeViewer) return { mode: READ_ONLY, controller: null, reason: '' };
+    const a = activeViewer.access;
+    return { mode: a.mode, controller: a.controller ? { ...a.controller } : null, reason: a.reason };
+  },
+  /** Sends control_request (as the button does); false when the button is disabled. */
+  requestControl() {
+    return activeViewer ? activeViewer.requestControl() : false;
+  },
+  /**
+   * Promise of the counts of what went out: input events by kind (pointer_move, button,
+   * wheel, key, special), input_messages, paste_text, clipboard, control_request.
+   */
+  inputSent() {
+    if (!activeViewer) {
+      return Promise.resolve({ pointer_move: 0, button: 0, wheel: 0, key: 0, special: 0, input_messages: 0, paste_text: 0, clipboard: 0, control_request: 0 });
+    }
+    return activeViewer.request('inputSent');
+  },
 };
 window.visitViewer = visitViewer;
 
@@ -59,10 +89,11 @@ const STATE_TEXT = {
  *   id        request id (validated by the router)
  *   name      customer name if already known (from the request list), else ''
  *   probe     {x, y} from the URL, or null
+ *   me        this technician's id (the login name): decides whether Full-Access is ours
  *   onBack    called when the user presses Back
  * Returns {destroy()}.
  */
-export function mountSession(container, { id, name, probe, onBack }) {
+export function mountSession(container, { id, name, probe, me = '', onBack }) {
   if (probe) probePoint = probe;
 
   const nameEl = el('h1', { id: 'session-name', className: 'session-name', tabindex: '-1', text: name || 'Support request' });
@@ -82,6 +113,55 @@ export function mountSession(container, { id, name, probe, onBack }) {
   const noticeBox = el('div', { className: 'viewport-message' }, notice, detail);
   const viewport = el('div', { className: 'session-viewport fit' }, stage, noticeBox);
 
+  // --- control bar ---
+  const accessBadge = el('span', { className: 'badge access-badge', id: 'access-badge', text: 'Read-Only', title: 'You can watch; only the customer can grant Full-Access' });
+  const accessReason = el('span', { className: 'access-reason', id: 'access-reason', role: 'status', 'aria-live': 'polite' });
+  const requestBtn = el('button', { type: 'button', className: 'btn btn-small btn-accent', id: 'request-control', text: 'Request control', title: 'Ask the customer for Full-Access' });
+  const keysBtn = el('button', { type: 'button', className: 'btn btn-small btn-ghost-dark', id: 'keys-menu-button', text: 'Keys ▾', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': 'keys-menu' });
+  const keysMenu = el('div', { className: 'menu', id: 'keys-menu', role: 'menu', 'aria-label': 'Special keys', hidden: true });
+  for (const item of SPECIAL_MENU) {
+    keysMenu.appendChild(el('button', { type: 'button', className: 'menu-item', role: 'menuitem', text: item.label, dataset: { special: item.special } }));
+  }
+  keysMenu.appendChild(el('div', { className: 'menu-sep', role: 'separator' }));
+  const pasteItem = el('button', { type: 'button', className: 'menu-item', role: 'menuitem', id: 'paste-text-item', text: 'Paste text…' });
+  keysMenu.appendChild(pasteItem);
+  const keysWrap = el('div', { className: 'menu-wrap' }, keysBtn, keysMenu);
+  const sendClipBtn = el('button', { type: 'button', className: 'btn btn-small btn-ghost-dark', id: 'send-clipboard', text: 'Send clipboard', title: "Put your clipboard text on the customer's clipboard" });
+  const controlBar = el(
+    'div',
+    { className: 'control-bar', role: 'toolbar', 'aria-label': 'Remote control' },
+    el('span', { className: 'control-label', text: 'Access' }),
+    accessBadge,
+    accessReason,
+    el('span', { className: 'control-spacer' }),
+    requestBtn,
+    keysWrap,
+    sendClipBtn,
+  );
+
+  // Received clipboard text (the customer's), shown until dismissed.
+  const clipText = el('pre', { className: 'clip-text', id: 'clipboard-text' });
+  const clipCopy = el('button', { type: 'button', className: 'btn btn-small btn-secondary', id: 'clipboard-copy', text: 'Copy' });
+  const clipClose = el('button', { type: 'button', className: 'btn btn-small btn-secondary', text: 'Dismiss' });
+  const clipMeta = el('span', { className: 'clip-meta' });
+  const clipPanel = el(
+    'aside',
+    { className: 'clip-panel', id: 'clipboard-panel', 'aria-label': "Customer's clipboard", hidden: true },
+    el('div', { className: 'clip-head' }, el('strong', { text: "Customer's clipboard" }), clipMeta, el('span', { className: 'control-spacer' }), clipCopy, clipClose),
+    clipText,
+  );
+
+  // One dialog for typing text to paste and (fallback) for the clipboard text to send.
+  const dlgTitle = el('h2', { className: 'dialog-title', id: 'text-dialog-title' });
+  const dlgHint = el('p', { className: 'dialog-hint' });
+  const dlgArea = el('textarea', { className: 'dialog-text', id: 'text-dialog-input', rows: '8', spellcheck: 'false', 'aria-labelledby': 'text-dialog-title' });
+  const dlgCount = el('span', { className: 'dialog-count', 'aria-live': 'polite' });
+  const dlgSend = el('button', { type: 'submit', className: 'btn btn-primary btn-small', id: 'text-dialog-send', text: 'Send' });
+  const dlgCancel = el('button', { type: 'button', className: 'btn btn-secondary btn-small', text: 'Cancel' });
+  const dlgForm = el('form', { className: 'dialog-form', method: 'dialog' }, dlgTitle, dlgHint, dlgArea,
+    el('div', { className: 'dialog-actions' }, dlgCount, el('span', { className: 'control-spacer' }), dlgCancel, dlgSend));
+  const dialog = el('dialog', { className: 'text-dialog', id: 'text-dialog', 'aria-labelledby': 'text-dialog-title' }, dlgForm);
+
   const root = el(
     'section',
     { className: 'session-view', id: 'session-view', 'aria-labelledby': 'session-name', dataset: { state: 'connecting', sessionId: id } },
@@ -90,13 +170,16 @@ export function mountSession(container, { id, name, probe, onBack }) {
       { className: 'session-bar' },
       backBtn,
       el('div', { className: 'session-title' }, nameEl, descEl),
-      el('span', { className: 'badge badge-readonly', text: 'Read-Only', title: 'You can watch; only the customer can grant Full Access' }),
       statusEl,
       metaEl,
       el('div', { className: 'btn-group', role: 'group', 'aria-label': 'Scale' }, fitBtn, nativeBtn),
     ),
+    controlBar,
+    clipPanel,
     viewport,
+    dialog,
   );
+  root.dataset.access = READ_ONLY;
   container.appendChild(root);
 
   let state = 'connecting';
@@ -107,6 +190,10 @@ export function mountSession(container, { id, name, probe, onBack }) {
   const cursorCtx = cursorCanvas.getContext('bitmaprenderer');
   let cursorFrame = 0;
   let destroyed = false;
+  let access = { mode: READ_ONLY, controller: null, reason: '' };
+  let requestPending = false;
+  let requestTimer = 0;
+  let dialogKind = ''; // 'paste' | 'clipboard'
 
   function setState(next, text) {
     if (state === 'closed') return; // terminal
@@ -117,6 +204,9 @@ export function mountSession(container, { id, name, probe, onBack }) {
     setText(statusText, text || STATE_TEXT[next] || '');
     if (next === 'live') noticeBox.hidden = true;
     if (next === 'closed') {
+      if (access.mode !== READ_ONLY || access.reason !== 'disconnect') {
+        setAccess({ mode: READ_ONLY, controller: null, reason: 'disconnect' });
+      }
       setText(notice, text);
       noticeBox.hidden = false;
       noticeBox.classList.add('over');
@@ -156,6 +246,217 @@ export function mountSession(container, { id, name, probe, onBack }) {
   function schedulePlaceCursor() {
     if (!cursorFrame) cursorFrame = requestAnimationFrame(placeCursor);
   }
+
+  // --- access and control -----------------------------------------------------------------
+  const capture = attachInput(screenCanvas, {
+    send: (events) => {
+      if (worker && inControl()) worker.postMessage({ op: 'input', events });
+    },
+    screen: () => screen,
+  });
+
+  function inControl() {
+    return state === 'live' && holdsControl(access, me) && access.reason !== 'paused';
+  }
+
+  function setAccess(next) {
+    access = { mode: next.mode, controller: next.controller, reason: next.reason || '' };
+    const mine = holdsControl(access, me);
+    root.dataset.access = access.mode === FULL_ACCESS ? FULL_ACCESS : READ_ONLY;
+    root.classList.toggle('has-control', mine);
+    setText(accessBadge, accessLabel(access, me));
+    accessBadge.classList.toggle('is-full', access.mode === FULL_ACCESS);
+    accessBadge.classList.toggle('is-mine', mine);
+    accessBadge.title = access.mode === FULL_ACCESS
+      ? (mine ? 'You control the customer’s mouse and keyboard' : 'Another technician controls the customer’s screen')
+      : 'You can watch; only the customer can grant Full-Access';
+    setText(accessReason, reasonText(access.reason));
+    if (mine || access.mode === READ_ONLY) clearPending();
+    updateControls();
+  }
+
+  function clearPending() {
+    requestPending = false;
+    if (requestTimer) clearTimeout(requestTimer);
+    requestTimer = 0;
+  }
+
+  function updateControls() {
+    const live = state === 'live';
+    const mine = inControl();
+    capture.setEnabled(mine);
+    requestBtn.disabled = !live || requestPending || holdsControl(access, me);
+    setText(requestBtn, requestPending ? 'Control requested…' : 'Request control');
+    keysBtn.disabled = !mine;
+    sendClipBtn.disabled = !mine;
+    screenCanvas.setAttribute('aria-label', mine ? "Customer's screen — you have control; click to type" : "Customer's screen");
+    if (!mine) {
+      closeMenu();
+      if (dialog.open) dialog.close();
+    }
+  }
+
+  function requestControl() {
+    if (requestBtn.disabled || !worker) return false;
+    worker.postMessage({ op: 'control_request' });
+    requestPending = true;
+    requestTimer = setTimeout(() => {
+      requestTimer = 0;
+      requestPending = false;
+      updateControls();
+    }, REQUEST_PENDING_MS);
+    updateControls();
+    return true;
+  }
+
+  function openMenu() {
+    keysMenu.hidden = false;
+    keysBtn.setAttribute('aria-expanded', 'true');
+    const first = keysMenu.querySelector('.menu-item');
+    if (first) first.focus();
+  }
+
+  function closeMenu() {
+    if (keysMenu.hidden) return;
+    keysMenu.hidden = true;
+    keysBtn.setAttribute('aria-expanded', 'false');
+  }
+
+  function sendSpecial(special) {
+    if (!inControl() || !worker) return;
+    capture.releaseHeld();
+    worker.postMessage({ op: 'input', events: [{ kind: 'special', special }] });
+  }
+
+  function dialogLimit() {
+    return dialogKind === 'paste' ? Limits.maxPasteBytes : Limits.maxClipboardBytes;
+  }
+
+  function updateDialogCount() {
+    const n = utf8Length(dlgArea.value);
+    const max = dialogLimit();
+    setText(dlgCount, `${n} / ${max} bytes`);
+    dlgCount.classList.toggle('over', n > max);
+    dlgSend.disabled = n > max || (dialogKind === 'paste' && n === 0);
+  }
+
+  function openTextDialog(kind, text = '') {
+    if (!inControl()) return;
+    dialogKind = kind;
+    closeMenu();
+    if (kind === 'paste') {
+      setText(dlgTitle, 'Paste text');
+      setText(dlgHint, 'Typed on the customer’s screen where the cursor is, up to 4 KiB.');
+    } else {
+      setText(dlgTitle, 'Send clipboard');
+      setText(dlgHint, 'Your clipboard could not be read. Paste the text here; it goes to the customer’s clipboard (up to 64 KiB).');
+    }
+    dlgArea.value = text;
+    updateDialogCount();
+    if (!dialog.open) dialog.showModal();
+    dlgArea.focus();
+  }
+
+  function submitDialog() {
+    const text = dlgArea.value;
+    if (!inControl() || !worker || utf8Length(text) > dialogLimit()) return;
+    if (dialogKind === 'paste') {
+      if (text === '') return;
+      capture.releaseHeld();
+      worker.postMessage({ op: 'paste', text });
+    } else {
+      worker.postMessage({ op: 'clipboard', text });
+    }
+    dialog.close();
+  }
+
+  async function sendClipboard() {
+    if (!inControl()) return;
+    let text = null;
+    try {
+      if (navigator.clipboard && navigator.clipboard.readText) text = await navigator.clipboard.readText();
+    } catch {
+      text = null; // permission refused or not offered: ask for the text instead
+    }
+    if (text === null) {
+      openTextDialog('clipboard');
+      return;
+    }
+    if (!inControl() || !worker) return;
+    if (utf8Length(text) > Limits.maxClipboardBytes) {
+      openTextDialog('clipboard', truncateUtf8(text, Limits.maxClipboardBytes));
+      return;
+    }
+    worker.postMessage({ op: 'clipboard', text });
+  }
+
+  function showClipboard(text) {
+    setText(clipText, text);
+    setText(clipMeta, `${utf8Length(text)} bytes · ${new Date().toLocaleTimeString()}`);
+    clipPanel.hidden = false;
+    setText(clipCopy, 'Copy');
+    requestAnimationFrame(() => applyLayout());
+  }
+
+  async function copyClipboard() {
+    const text = clipText.textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+      setText(clipCopy, 'Copied');
+    } catch {
+      // No clipboard permission: select the text so Ctrl-C works.
+      const range = document.createRange();
+      range.selectNodeContents(clipText);
+      const sel = getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      setText(clipCopy, 'Press Ctrl-C');
+    }
+  }
+
+  requestBtn.addEventListener('click', () => requestControl());
+  keysBtn.addEventListener('click', () => (keysMenu.hidden ? openMenu() : closeMenu()));
+  keysMenu.addEventListener('click', (e) => {
+    const item = e.target.closest('.menu-item');
+    if (!item) return;
+    if (item === pasteItem) {
+      openTextDialog('paste');
+      return;
+    }
+    closeMenu();
+    sendSpecial(item.dataset.special);
+    screenCanvas.focus({ preventScroll: true });
+  });
+  keysMenu.addEventListener('keydown', (e) => {
+    const items = [...keysMenu.querySelectorAll('.menu-item')];
+    const i = items.indexOf(document.activeElement);
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      closeMenu();
+      keysBtn.focus();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = (i + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+      items[next].focus();
+    }
+  });
+  const onDocPointer = (e) => {
+    if (!keysWrap.contains(e.target)) closeMenu();
+  };
+  document.addEventListener('pointerdown', onDocPointer);
+  dlgArea.addEventListener('input', updateDialogCount);
+  dlgForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    submitDialog();
+  });
+  dlgCancel.addEventListener('click', () => dialog.close());
+  sendClipBtn.addEventListener('click', () => sendClipboard());
+  clipCopy.addEventListener('click', () => copyClipboard());
+  clipClose.addEventListener('click', () => {
+    clipPanel.hidden = true;
+    setText(clipText, '');
+    requestAnimationFrame(() => applyLayout());
+  });
 
   const resizeObserver = new ResizeObserver(() => applyLayout());
   resizeObserver.observe(viewport);
@@ -197,6 +498,13 @@ export function mountSession(container, { id, name, probe, onBack }) {
         break;
       case 'live':
         setState('live');
+        updateControls();
+        break;
+      case 'access':
+        setAccess(m.access);
+        break;
+      case 'clipboard':
+        if (typeof m.text === 'string') showClipboard(m.text);
         break;
       case 'cursor_shape':
         cursorCanvas.width = m.width;
@@ -237,6 +545,10 @@ export function mountSession(container, { id, name, probe, onBack }) {
     get state() {
       return state;
     },
+    get access() {
+      return access;
+    },
+    requestControl,
     request(op, extra = {}) {
       return new Promise((resolve, reject) => {
         if (!worker) {
@@ -262,7 +574,7 @@ export function mountSession(container, { id, name, probe, onBack }) {
       setText(detail, e.message || 'the viewer worker stopped with an error');
     };
     const offscreen = screenCanvas.transferControlToOffscreen();
-    worker.postMessage({ op: 'start', canvas: offscreen, url: viewerSocketUrl(location, id), probe: probePoint }, [offscreen]);
+    worker.postMessage({ op: 'start', canvas: offscreen, url: viewerSocketUrl(location, id), probe: probePoint, me }, [offscreen]);
     activeViewer = viewer;
   } catch (err) {
     worker = null;
@@ -271,6 +583,7 @@ export function mountSession(container, { id, name, probe, onBack }) {
   }
 
   applyLayout();
+  setAccess(access);
 
   return {
     root,
@@ -281,6 +594,9 @@ export function mountSession(container, { id, name, probe, onBack }) {
       if (destroyed) return;
       destroyed = true;
       resizeObserver.disconnect();
+      capture.destroy();
+      clearPending();
+      document.removeEventListener('pointerdown', onDocPointer);
       if (cursorFrame) cancelAnimationFrame(cursorFrame);
       if (activeViewer === viewer) activeViewer = null;
       for (const p of pending.values()) p.reject(new Error('viewer stopped'));

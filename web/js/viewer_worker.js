@@ -3,14 +3,22 @@
 // acknowledges each frame only after it is painted (docs/protocol.md §3.2). The page's main
 // thread does no pixel work: it gets screen size, cursor bitmaps and positions, and state.
 //
-// Page → worker:  {op:'start', canvas, url, probe}  {op:'stop'}  {op:'probe', probe}
-//                 {op:'snapshot'|'stats'|'probeLog', id, raw?}
+// It also carries the technician's remote input: the page posts protocol-shaped events, the
+// worker batches them into `input` messages (one per animation frame or 8 ms, whichever comes
+// first, at most 256 events each) and sends them only while the last access_state names this
+// technician as the controller (docs/protocol.md §3.3, §9).
+//
+// Page → worker:  {op:'start', canvas, url, probe, me}  {op:'stop'}  {op:'probe', probe}
+//                 {op:'snapshot'|'stats'|'probeLog'|'inputSent', id, raw?}
+//                 {op:'input', events}  {op:'control_request'}  {op:'paste', text}
+//                 {op:'clipboard', text}
 // Worker → page:  {ev:'socket_open'|'hello'|'screen'|'live'|'cursor_shape'|'cursor_position'
-//                  |'close_reason'|'closed'|'error'|'reply', ...}
+//                  |'access'|'clipboard'|'sent'|'close_reason'|'closed'|'error'|'reply', ...}
 import * as P from './protocol.js';
 import { decodeFrame } from './frame_decoder.js';
 import { Ring, bytesToBase64, tileContains } from './ring.js';
 import { checkScreenInfo } from './viewer_messages.js';
+import { InputPump, normalizeAccess, holdsControl, truncateUtf8, READ_ONLY } from './input_model.js';
 
 const PROBE_LOG_SIZE = 4096;
 
@@ -29,6 +37,18 @@ let ended = false;
 let probe = null;
 let endReason = null; // {code, message} from close_reason, or our own protocol error
 const probeLog = new Ring(PROBE_LOG_SIZE);
+
+// Remote control.
+let me = '';                    // this technician's id (the login name)
+let access = { mode: READ_ONLY, controller: null, reason: '', pausedMs: 0 };
+const sent = { pointer_move: 0, button: 0, wheel: 0, key: 0, special: 0, input_messages: 0, paste_text: 0, clipboard: 0, control_request: 0 };
+const hasRaf = typeof self.requestAnimationFrame === 'function';
+const inputPump = new InputPump(sendInput, {
+  raf: hasRaf ? (fn) => self.requestAnimationFrame(fn) : null,
+  cancelRaf: hasRaf ? (h) => self.cancelAnimationFrame(h) : null,
+  timeout: (fn, ms) => setTimeout(fn, ms),
+  cancelTimeout: (h) => clearTimeout(h),
+});
 
 // Frames and screen_info go through one queue, handled in arrival order, one at a time.
 const queue = [];
@@ -61,6 +81,25 @@ self.onmessage = (e) => {
     case 'probeLog':
       reply(m.id, () => probeLog.toArray());
       break;
+    case 'inputSent':
+      reply(m.id, () => ({ ...sent }));
+      break;
+    case 'input':
+      if (mayControl() && Array.isArray(m.events)) inputPump.push(m.events);
+      break;
+    case 'control_request':
+      if (isOpen()) {
+        send(P.makeJsonMessage(MSG.control_request, outSequence++, {}));
+        sent.control_request += 1;
+        post({ ev: 'sent', what: 'control_request' });
+      }
+      break;
+    case 'paste':
+      sendText('paste_text', m.text);
+      break;
+    case 'clipboard':
+      sendText('clipboard', m.text);
+      break;
     default:
       break;
   }
@@ -88,6 +127,7 @@ function start(m) {
   if (ws || ended) return;
   canvas = m.canvas;
   probe = m.probe || null;
+  me = typeof m.me === 'string' ? m.me : '';
   // A probe set from the start means frequent 1-pixel reads: keep the canvas in memory.
   ctx = canvas.getContext('2d', { alpha: false, willReadFrequently: !!probe });
   try {
@@ -112,12 +152,49 @@ function stop() {
 function finish({ wsCode, error } = {}) {
   if (ended && ws === null) return;
   ended = true;
+  inputPump.drop();
+  access = { mode: READ_ONLY, controller: null, reason: 'disconnect', pausedMs: 0 };
   post({ ev: 'closed', wsCode, error, reason: endReason });
   ws = null;
 }
 
+function isOpen() {
+  return !!ws && ws.readyState === WebSocket.OPEN && !ended;
+}
+
 function send(bytes) {
   if (ws && ws.readyState === WebSocket.OPEN) ws.send(bytes);
+}
+
+// Input goes out only while this technician holds Full-Access and it is not paused.
+function mayControl() {
+  return isOpen() && holdsControl(access, me) && access.reason !== 'paused';
+}
+
+function sendInput(events) {
+  if (!mayControl()) return;
+  let bytes;
+  try {
+    bytes = P.makeInput(outSequence, events);
+  } catch (err) {
+    post({ ev: 'error', message: `input not sent: ${err.message}` });
+    return;
+  }
+  outSequence += 1;
+  send(bytes);
+  sent.input_messages += 1;
+  for (const e of events) sent[e.kind] += 1;
+}
+
+function sendText(kind, text) {
+  if (!mayControl() || typeof text !== 'string') return;
+  const max = kind === 'paste_text' ? P.Limits.maxPasteBytes : P.Limits.maxClipboardBytes;
+  const body = truncateUtf8(text, max);
+  if (kind === 'paste_text' && body === '') return;
+  inputPump.flush(); // keys typed before the paste go first
+  send(kind === 'paste_text' ? P.makePasteText(outSequence++, body) : P.makeClipboard(outSequence++, body));
+  sent[kind] += 1;
+  post({ ev: 'sent', what: kind });
 }
 
 function fail(message) {
@@ -165,6 +242,14 @@ function onSocketMessage(ev) {
       case MSG.cursor_position:
         post({ ev: 'cursor_position', ...P.parseCursorPosition(msg.payload) });
         break;
+      case MSG.access_state:
+        onAccessState(msg.json || P.parseJsonPayload(msg.payload));
+        break;
+      case MSG.clipboard: {
+        const { text } = P.parseClipboard(msg.payload);
+        post({ ev: 'clipboard', text });
+        break;
+      }
       default:
         // Valid but not meant for viewers (viewers, frame_ack): ignore.
         break;
@@ -185,6 +270,12 @@ function onHello(obj) {
   }
   const c = obj.customer && typeof obj.customer === 'object' ? obj.customer : {};
   post({ ev: 'hello', name: str(c.name, 256), description: str(c.description, 4096) });
+}
+
+function onAccessState(obj) {
+  access = normalizeAccess(obj);
+  if (!mayControl()) inputPump.drop();
+  post({ ev: 'access', access });
 }
 
 function onCloseReason(obj) {
