@@ -230,7 +230,7 @@ void websocket_session::on_customer_message(const protocol::message_view& m) {
     case message_type::close_reason:
       close_why_ = "customer sent close_reason " +
                    std::string(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
-      ignore_input_ = true;
+      closed_by_peer();
       return;
     default:
       refuse(close_code::protocol_error, "unexpected_type",
@@ -259,7 +259,7 @@ void websocket_session::on_viewer_message(const protocol::message_view& m) {
     case message_type::close_reason:
       close_why_ = "viewer sent close_reason " +
                    std::string(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
-      ignore_input_ = true;
+      closed_by_peer();
       return;
     default:
       refuse(close_code::protocol_error, "unexpected_type",
@@ -282,6 +282,14 @@ void websocket_session::refuse(close_code code, std::string_view what, std::stri
   } else {
     close_locally(code, detail);
   }
+}
+
+void websocket_session::closed_by_peer() {
+  // The peer said why it leaves: answer with the WebSocket close handshake ourselves rather
+  // than wait for it to close.
+  ignore_input_ = true;
+  close_queued_ = true;
+  do_write();
 }
 
 void websocket_session::close_locally(close_code code, std::string_view message) {

@@ -86,6 +86,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // Refuses the peer: close_reason `code`, a log line, then the close handshake.
   void refuse(protocol::close_code code, std::string_view what, std::string_view detail);
   void close_locally(protocol::close_code code, std::string_view message);
+  void closed_by_peer();
   shared_message own_message(protocol::message_type type, std::string_view json);
   void enqueue(outgoing o);
   void do_write();
