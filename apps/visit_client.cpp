@@ -6,9 +6,13 @@
 
 #include "client/client_app.hpp"
 #include "client/client_options.hpp"
+#include "client/ctl_socket.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "ctl") {
+    return visit::client::run_ctl(std::span(args).subspan(1));
+  }
   const auto parsed = visit::client::parse_client_options(args);
   if (parsed.help) {
     std::fputs(visit::client::usage().c_str(), stdout);

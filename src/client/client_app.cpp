@@ -8,9 +8,12 @@
 #include <thread>
 
 #include "capture/screen_capturer.hpp"
+#include "client/access_control.hpp"
 #include "client/client_log.hpp"
+#include "client/ctl_socket.hpp"
 #include "client/customer_session.hpp"
 #include "client/frame_pipeline.hpp"
+#include "client/input_sink.hpp"
 #include "client/uplink_mailbox.hpp"
 #include "net/direct_dialer.hpp"
 
@@ -55,6 +58,24 @@ int run_client(const client_options& options) {
   config.identity.client = std::string("visit-client/") + client_version();
   customer_session session(io, tls, options.trust, dialer, std::move(config), mailbox);
 
+  // Access control: Read-Only until the customer grants locally (ctl socket).
+  logging_input_sink sink;
+  access_control access(
+      sink, local_input_policy{options.local_input_pause},
+      [] { return std::chrono::steady_clock::now(); },
+      [&session](const std::string& json) { session.send_access_state(json); },
+      [](const std::string& line) { log_line(line); });
+  session.set_access_control(&access, &sink);
+  ctl_server ctl(io, access);
+  const std::string ctl_path =
+      options.ctl_socket.empty() ? default_ctl_socket_path() : options.ctl_socket;
+  if (ctl.listen(ctl_path, error)) {
+    log_line("control socket " + ctl_path);
+  } else {
+    // Safe without it: the session stays Read-Only, as nobody can grant.
+    log_line("control socket unavailable (" + error + "): full access cannot be granted");
+  }
+
   mailbox.set_capture_waker([&capturer] { capturer->wake(); });
   mailbox.set_network_notifier([&session] { session.notify(); });
 
@@ -67,6 +88,7 @@ int run_client(const client_options& options) {
     exit_code = code;
     log_line(std::string("shutting down (") + why + ")");
     mailbox.stop();
+    ctl.close();
     session.shutdown([&] {
       signals.cancel();
       io.stop();

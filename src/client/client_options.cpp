@@ -27,7 +27,16 @@ std::string usage() {
          "  --name TEXT       your name, shown to the technicians (1..128 bytes)\n"
          "  --description TEXT  what you need help with (up to 2048 bytes)\n"
          "  --display :N      the X display to share (default: $DISPLAY)\n"
-         "  --headless        run without a window (the only face in this build)\n";
+         "  --headless        run without a window (the only face in this build)\n"
+         "  --ctl-socket PATH the local control socket (default "
+         "$XDG_RUNTIME_DIR/visit-client.sock)\n"
+         "  --local-input revoke|pause:SECONDS\n"
+         "                    when you use your mouse or keyboard during full access: return to\n"
+         "                    read-only (default) or pause the technician's input that long\n"
+         "\n"
+         "       visit-client ctl status|revoke|grant [--to ID] [--socket PATH]\n"
+         "  control a running visit-client: show the access state, return to read-only,\n"
+         "  or grant full access to the technician who asked\n";
 }
 
 parse_outcome parse_client_options(std::span<const std::string_view> args) {
@@ -95,6 +104,23 @@ parse_outcome parse_client_options(std::span<const std::string_view> args) {
       const auto v = value();
       if (!v || v->empty()) return fail("--display needs a display name such as :1");
       o.display = std::string(*v);
+    } else if (arg == "--ctl-socket") {
+      const auto v = value();
+      if (!v || v->empty() || !v->starts_with("/"))
+        return fail("--ctl-socket needs an absolute path");
+      o.ctl_socket = std::string(*v);
+    } else if (arg == "--local-input") {
+      const auto v = value();
+      if (v && *v == "revoke") {
+        o.local_input_pause = std::chrono::milliseconds(0);
+      } else if (v && v->starts_with("pause:") && v->size() > 6 && v->size() <= 9 &&
+                 v->substr(6).find_first_not_of("0123456789") == std::string_view::npos) {
+        const int seconds = std::stoi(std::string(v->substr(6)));
+        if (seconds < 1 || seconds > 600) return fail("--local-input pause: 1 to 600 seconds");
+        o.local_input_pause = std::chrono::seconds(seconds);
+      } else {
+        return fail("--local-input takes revoke or pause:SECONDS");
+      }
     } else {
       return fail("unknown argument: " + std::string(args[i]));
     }

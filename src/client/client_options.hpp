@@ -1,9 +1,12 @@
 // visit-client's command line:
 //   visit-client --headless --server https://HOST[:PORT] [--ca FILE | --pin SHA256HEX]
-//                --name TEXT [--description TEXT] [--display :N]
+//                --name TEXT [--description TEXT] [--display :N] [--ctl-socket PATH]
+//                [--local-input revoke|pause:SECONDS]
+//   visit-client ctl status|revoke|grant [--to ID] [--socket PATH]   (ctl_socket.hpp)
 // Options take their value as the next argument or after '=' (--name=Ada).
 // Thread-safety: pure.
 #pragma once
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,7 +22,10 @@ struct client_options {
   net::trust_config trust;  // system store unless --ca or --pin
   std::string name;
   std::string description;
-  std::string display;  // empty: $DISPLAY
+  std::string display;     // empty: $DISPLAY
+  std::string ctl_socket;  // empty: default_ctl_socket_path()
+  // Local input during Full-Access: 0 returns to Read-Only, else pauses remote input so long.
+  std::chrono::milliseconds local_input_pause{0};
 };
 
 struct parse_outcome {

@@ -106,6 +106,12 @@ server_event customer_protocol::on_message(std::span<const std::uint8_t> bytes, 
   if (!welcomed_ && m.hdr.type != message_type::hello) {
     return refuse(close_code::protocol_error, "message before the server's hello");
   }
+  if (m.hdr.type == protocol::control_type::control_request) return on_control_request(m.payload);
+  if (m.hdr.type == protocol::control_type::input ||
+      m.hdr.type == protocol::control_type::paste_text ||
+      m.hdr.type == protocol::control_type::clipboard) {
+    return on_remote(m);
+  }
   switch (m.hdr.type) {
     case message_type::hello:
       return on_hello(m.payload);
@@ -118,6 +124,53 @@ server_event customer_protocol::on_message(std::span<const std::uint8_t> bytes, 
                                                     std::to_string(static_cast<int>(m.hdr.type)) +
                                                     " is not sent to customers");
   }
+}
+
+std::vector<std::uint8_t> customer_protocol::access_state(std::string_view json) {
+  return protocol::make_json_message(protocol::control_type::access_state, 0, protocol::now_us(),
+                                     json);
+}
+
+server_event customer_protocol::on_control_request(std::span<const std::uint8_t> payload) {
+  json::value v;
+  if (!parse_object(payload, v))
+    return refuse(close_code::protocol_error, "control_request: bad JSON");
+  const json::value* t = v.get_object().if_contains("technician");
+  const json::object* o = t != nullptr ? t->if_object() : nullptr;
+  const json::string* id = o != nullptr ? string_member(*o, "id") : nullptr;
+  const json::string* name = o != nullptr ? string_member(*o, "name") : nullptr;
+  if (id == nullptr || name == nullptr || !protocol::is_valid_technician_id(*id) || name->empty() ||
+      name->size() > protocol::max_technician_name_bytes || !protocol::is_valid_utf8(*name)) {
+    return refuse(close_code::protocol_error, "control_request: bad technician");
+  }
+  server_event e;
+  e.what = server_event::kind::control_request;
+  e.technician_id = std::string(id->data(), id->size());
+  e.technician_name = std::string(name->data(), name->size());
+  return e;
+}
+
+server_event customer_protocol::on_remote(const protocol::message_view& m) {
+  server_event e;
+  std::string_view from;
+  if (m.hdr.type == protocol::control_type::input) {
+    auto batch = protocol::parse_input(m.payload);
+    if (!batch) return refuse(close_code::protocol_error, "input: bad payload");
+    from = batch->from;
+    e.what = server_event::kind::input;
+    e.events = std::move(batch->events);
+  } else {
+    const bool paste = m.hdr.type == protocol::control_type::paste_text;
+    auto t = paste ? protocol::parse_paste_text(m.payload) : protocol::parse_clipboard(m.payload);
+    if (!t) return refuse(close_code::protocol_error, "text: bad payload");
+    from = t->from;
+    e.what = paste ? server_event::kind::paste_text : server_event::kind::clipboard;
+    e.text = std::string(t->text);
+  }
+  // The server always names the technician; an anonymous one can never be the controller.
+  if (from.empty()) return refuse(close_code::protocol_error, "remote input without a sender");
+  e.technician_id = std::string(from);
+  return e;
 }
 
 server_event customer_protocol::on_hello(std::span<const std::uint8_t> payload) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/send_window.hpp"
+#include "protocol/control.hpp"
 #include "protocol/message.hpp"
 
 namespace visit::client {
@@ -21,11 +22,15 @@ struct customer_identity {
 
 struct server_event {
   enum class kind {
-    welcome,  // the server's hello: request_id, credit
-    viewers,  // count
-    acked,    // released frames
-    closing,  // the server's close_reason: code, text (raw; log through printable())
-    refused,  // invalid input: close with close_reason{code, text}
+    welcome,          // the server's hello: request_id, credit
+    viewers,          // count
+    acked,            // released frames
+    closing,          // the server's close_reason: code, text (raw; log through printable())
+    refused,          // invalid input: close with close_reason{code, text}
+    control_request,  // technician_id, technician_name
+    input,            // technician_id (from), events
+    paste_text,       // technician_id (from), text
+    clipboard,        // technician_id (from), text
   };
   kind what = kind::refused;
   std::string request_id;
@@ -35,6 +40,9 @@ struct server_event {
   protocol::close_code code = protocol::close_code::protocol_error;
   std::string code_text;  // closing: the code string as the server sent it
   std::string text;
+  std::string technician_id;
+  std::string technician_name;
+  std::vector<protocol::input_event> events;
 };
 
 class customer_protocol {
@@ -46,6 +54,8 @@ class customer_protocol {
   // Gives a whole message built with sequence 0 its sequence number; counts frames in the
   // send window.
   void stamp(std::vector<std::uint8_t>& message, bool is_frame);
+  // An access_state message (protocol.md §3.3), sequence 0: stamp() it when it goes out.
+  static std::vector<std::uint8_t> access_state(std::string_view json);
   // A close_reason message to send before closing.
   std::vector<std::uint8_t> close_reason(protocol::close_code code, std::string_view text);
 
@@ -60,6 +70,8 @@ class customer_protocol {
   server_event on_viewers(std::span<const std::uint8_t> payload);
   server_event on_close_reason(std::span<const std::uint8_t> payload);
   server_event on_frame_ack(std::span<const std::uint8_t> payload);
+  server_event on_control_request(std::span<const std::uint8_t> payload);
+  server_event on_remote(const protocol::message_view& m);
 
   const customer_identity& identity_;  // owned by the session, outlives every connection
   std::uint32_t next_out_ = 1;

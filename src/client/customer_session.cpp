@@ -56,8 +56,9 @@ void customer_session::connect() {
   req.server = config_.server;
   req.target = "/ws/customer";
   req.user_agent = config_.identity.client;
-  // Server -> customer messages are small: hello (16 KiB) is the largest.
-  req.max_message_size = 16 * 1024 + protocol::header_size;
+  // Server -> customer messages are small: clipboard (64 KiB + 65) is the largest.
+  req.max_message_size =
+      protocol::max_payload_size(protocol::control_type::clipboard) + protocol::header_size;
   net::wss_handlers handlers;
   handlers.opened = [this] { on_open(); };
   handlers.message = [this](std::span<const std::uint8_t> b, bool binary) {
@@ -96,6 +97,7 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
       request_id_ = e.request_id;
       log_line("support request " + e.request_id);
       mailbox_.connection_opened(e.credit);
+      if (access_ != nullptr) access_->on_connected();  // always Read-Only, never resumed
       return pump();
     case server_event::kind::viewers:
       log_line("viewers: " + std::to_string(e.viewers));
@@ -108,6 +110,62 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
       server_reason_ =
           printable(e.code_text, 32) + (e.text.empty() ? "" : ": " + printable(e.text));
       log_line("the server is closing the connection: " + server_reason_);
+      return;
+    case server_event::kind::control_request:
+    case server_event::kind::input:
+    case server_event::kind::paste_text:
+    case server_event::kind::clipboard:
+      return on_control_event(e);
+  }
+}
+
+void customer_session::set_access_control(access_control* access, input_sink* sink) {
+  access_ = access;
+  sink_ = sink;
+}
+
+void customer_session::send_access_state(const std::string& json) {
+  if (!connection_ || !protocol_ || !protocol_->welcomed() || stopping_) return;
+  if (control_out_.size() >= 64) control_out_.pop_front();  // only the latest state matters
+  control_out_.push_back(customer_protocol::access_state(json));
+  pump();
+}
+
+void customer_session::on_control_event(server_event& e) {
+  if (access_ == nullptr || sink_ == nullptr) return;
+  switch (e.what) {
+    case server_event::kind::control_request:
+      access_->on_control_request({e.technician_id, e.technician_name});
+      return;
+    case server_event::kind::input: {
+      std::size_t dropped = 0;
+      for (const auto& ev : e.events) {
+        // Checked per event: a revoke or a pause between two batches applies at once.
+        if (access_->accept_input(e.technician_id)) {
+          deliver(*sink_, ev);
+        } else {
+          ++dropped;
+        }
+      }
+      if (dropped > 0) {
+        log_line("dropped " + std::to_string(dropped) + " input events from " + e.technician_id +
+                 " (" + std::to_string(access_->dropped()) + " in all)");
+      }
+      return;
+    }
+    case server_event::kind::paste_text:
+      if (access_->accept_input(e.technician_id)) {
+        sink_->paste_text(e.text);
+      } else {
+        log_line("dropped paste_text from " + e.technician_id);
+      }
+      return;
+    case server_event::kind::clipboard:
+      // Accepted like input; setting the local clipboard comes with the window (not yet).
+      if (!access_->accept_input(e.technician_id))
+        log_line("dropped clipboard from " + e.technician_id);
+      return;
+    default:
       return;
   }
 }
@@ -126,6 +184,12 @@ void customer_session::on_sent() {
 
 void customer_session::pump() {
   if (!connection_ || !protocol_ || !protocol_->welcomed() || stopping_) return;
+  while (connection_->can_send() && !control_out_.empty()) {
+    auto m = std::move(control_out_.front());
+    control_out_.pop_front();
+    protocol_->stamp(m, false);
+    connection_->send(std::move(m));
+  }
   while (connection_->can_send()) {
     auto m = mailbox_.take_next();
     if (!m) return;
@@ -139,6 +203,8 @@ void customer_session::on_closed(const net::wss_failure& f) {
   mailbox_.connection_closed();
   const bool was_welcomed = protocol_ && protocol_->welcomed();
   protocol_.reset();
+  control_out_.clear();
+  if (access_ != nullptr && was_welcomed) access_->on_disconnected();
   request_id_.clear();
   connection_.reset();  // safe: the connection never calls a handler from inside its own calls
 
@@ -184,6 +250,8 @@ void customer_session::shutdown(std::function<void()> done) {
     if (ec || !connection_) return;
     log_line("the server did not answer the close in time");
     connection_.reset();
+    protocol_.reset();
+    if (access_ != nullptr) access_->on_disconnected();
     mailbox_.connection_closed();
     finish_shutdown();
   });

@@ -12,12 +12,15 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "client/access_control.hpp"
 #include "client/customer_protocol.hpp"
+#include "client/input_sink.hpp"
 #include "client/uplink_mailbox.hpp"
 #include "net/backoff.hpp"
 #include "net/server_address.hpp"
@@ -54,6 +57,13 @@ class customer_session {
   // Something waits in the mailbox: any thread. Coalesced into one post to the network thread.
   void notify();
 
+  // Access control and where accepted input goes; set before start(), both outlive the
+  // session. Without them every control message from the server is ignored.
+  void set_access_control(access_control* access, input_sink* sink);
+  // An access_state payload to send now (access_control's publisher); dropped when no
+  // connection is welcomed.
+  void send_access_state(const std::string& json);
+
   // The current support request id, empty when not connected (network thread).
   const std::string& request_id() const { return request_id_; }
 
@@ -64,6 +74,7 @@ class customer_session {
   void on_sent();
   void on_closed(const net::wss_failure& f);
   void pump();
+  void on_control_event(server_event& e);
   void refuse(protocol::close_code code, const std::string& why);
   void schedule_reconnect();
   void finish_shutdown();
@@ -87,6 +98,9 @@ class customer_session {
   bool stopping_ = false;
   std::function<void()> shutdown_done_;
   std::atomic<bool> pump_posted_{false};
+  access_control* access_ = nullptr;
+  input_sink* sink_ = nullptr;
+  std::deque<std::vector<std::uint8_t>> control_out_;  // access_state, before screen data
 };
 
 }  // namespace visit::client

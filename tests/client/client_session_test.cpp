@@ -3,13 +3,18 @@
 // test painted, the credit window, reconnects, refusal of invalid input, and the normal close
 // on SIGTERM.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <csignal>
+#include <cstdio>
+#include <filesystem>
 #include <regex>
 
 #include "child_process.hpp"
 #include "codec/tile_codec.hpp"
 #include "fake_visit_server.hpp"
+#include "protocol/control.hpp"
 #include "protocol/message.hpp"
 #include "test_pki.hpp"
 #include "x_paint.hpp"
@@ -43,11 +48,11 @@ std::string payload_text(const protocol::message_view& m) {
 class client_session_test : public ::testing::Test {
  protected:
   void start_client() {
-    client_ = std::make_unique<child_process>(
-        std::vector<std::string>{VISIT_CLIENT_BIN, "--headless", "--server",
-                                 "https://127.0.0.1:" + std::to_string(server_.port()), "--pin",
-                                 net::to_hex(identity_.fingerprint), "--name", "Ada",
-                                 "--description", "printer is broken", "--display", x_.name()});
+    client_ = std::make_unique<child_process>(std::vector<std::string>{
+        VISIT_CLIENT_BIN, "--headless", "--server",
+        "https://127.0.0.1:" + std::to_string(server_.port()), "--pin",
+        net::to_hex(identity_.fingerprint), "--name", "Ada", "--description", "printer is broken",
+        "--display", x_.name(), "--ctl-socket", ctl_path_});
   }
 
   // The next event of `kind`, skipping none; fails the test on a timeout.
@@ -70,7 +75,8 @@ class client_session_test : public ::testing::Test {
       EXPECT_TRUE(m.has_value());
       if (!m) return {};
       if (m->hdr.type == message_type::cursor_shape ||
-          m->hdr.type == message_type::cursor_position) {
+          m->hdr.type == message_type::cursor_position ||
+          (m->hdr.type == protocol::control_type::access_state && type != m->hdr.type)) {
         EXPECT_EQ(m->hdr.sequence, next_in_);
         ++next_in_;
         continue;
@@ -136,6 +142,18 @@ class client_session_test : public ::testing::Test {
     return true;
   }
 
+  static std::string make_ctl_dir() {
+    char tmpl[] = "/tmp/visit-ctl-test-XXXXXX";
+    const char* dir = mkdtemp(tmpl);
+    return dir != nullptr ? dir : "/tmp";
+  }
+  ~client_session_test() override {
+    client_.reset();
+    std::filesystem::remove_all(ctl_dir_);
+  }
+
+  std::string ctl_dir_ = make_ctl_dir();
+  std::string ctl_path_ = ctl_dir_ + "/ctl.sock";
   testing::xvfb_display x_{VISIT_XVFB_PATH};
   testing::test_pki pki_;
   testing::test_identity identity_ = pki_.make_leaf("server", {"IP:127.0.0.1"}, nullptr);
@@ -250,6 +268,142 @@ TEST_F(client_session_test, a_server_that_speaks_another_version_gets_version_mi
   ASSERT_TRUE(m.has_value());
   EXPECT_NE(payload_text(*m).find(R"("code":"version_mismatch")"), std::string::npos);
   EXPECT_EQ(client_->count_output("support request"), 0);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+// `visit-client ctl ARGS --socket PATH`: its exit status and output.
+std::pair<int, std::string> run_ctl(const std::string& socket, const std::string& args) {
+  const std::string cmd = std::string(VISIT_CLIENT_BIN) + " ctl " + args + " --socket " + socket;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return {-1, ""};
+  std::string out;
+  char buf[512];
+  while (const std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string access_state_text(const std::vector<std::uint8_t>& bytes) {
+  const auto m = protocol::parse_message(bytes);
+  return m ? payload_text(*m) : std::string();
+}
+
+TEST_F(client_session_test, control_is_granted_and_revoked_only_through_the_local_socket) {
+  start_client();
+  handshake(request_a, 0);
+  // Every connection starts Read-Only, and says so.
+  EXPECT_EQ(access_state_text(expect_message(protocol::control_type::access_state)),
+            R"({"mode":"read_only","controller":null,"reason":"initial"})");
+  // The socket is this user's only.
+  struct stat st {};
+  ASSERT_EQ(lstat(ctl_path_.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  auto [code, out] = run_ctl(ctl_path_, "grant");
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_EQ(out, "error nobody asked for control\n");
+
+  // Input before any grant is dropped.
+  const std::vector<protocol::input_event> keys = {
+      {protocol::input_kind::key, 0, 0, 0, true, 0, 0, 1}};
+  server_.send(protocol::make_input(next_out_++, protocol::now_us(), "tech-7", keys));
+  ASSERT_TRUE(client_->wait_for_output("dropped 1 input events from tech-7", 5s))
+      << client_->output();
+
+  server_.send(json_message(protocol::control_type::control_request, next_out_++,
+                            R"({"technician":{"id":"tech-7","name":"Grace"}})"));
+  ASSERT_TRUE(client_->wait_for_output(
+      "technician Grace asks for control; run: visit-client ctl grant\n", 5s))
+      << client_->output();
+  EXPECT_NE(access_state_text(expect_message(protocol::control_type::access_state))
+                .find(R"("pending":[{"id":"tech-7","name":"Grace"}])"),
+            std::string::npos);
+  std::tie(code, out) = run_ctl(ctl_path_, "status");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(out, "mode: requested\ncontroller: none\npending: Grace (tech-7)\ndropped: 1\nok\n");
+
+  std::tie(code, out) = run_ctl(ctl_path_, "grant");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(out, "ok full access granted to Grace (tech-7)\n");
+  EXPECT_EQ(
+      access_state_text(expect_message(protocol::control_type::access_state)),
+      R"({"mode":"full_access","controller":{"id":"tech-7","name":"Grace"},"reason":"granted"})");
+
+  // The controller's input reaches the sink; another technician's does not.
+  server_.send(protocol::make_input(next_out_++, protocol::now_us(), "tech-7", keys));
+  ASSERT_TRUE(client_->wait_for_output("input: key KeyA down\n", 5s)) << client_->output();
+  server_.send(protocol::make_input(next_out_++, protocol::now_us(), "tech-9", keys));
+  ASSERT_TRUE(client_->wait_for_output("dropped 1 input events from tech-9", 5s))
+      << client_->output();
+  EXPECT_EQ(client_->count_output("input: key KeyA down"), 1);
+  std::tie(code, out) = run_ctl(ctl_path_, "status");
+  EXPECT_NE(out.find("mode: full_access\ncontroller: Grace (tech-7)\n"), std::string::npos) << out;
+
+  std::tie(code, out) = run_ctl(ctl_path_, "revoke");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(access_state_text(expect_message(protocol::control_type::access_state)),
+            R"({"mode":"read_only","controller":null,"reason":"revoked"})");
+  ASSERT_TRUE(client_->wait_for_output("input: release_all\n", 5s)) << client_->output();
+  server_.send(protocol::make_input(next_out_++, protocol::now_us(), "tech-7", keys));
+  ASSERT_TRUE(client_->wait_for_output("dropped 1 input events from tech-7 (3 in all)", 5s))
+      << client_->output();
+
+  std::tie(code, out) = run_ctl(ctl_path_, "dance");
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+  EXPECT_NE(lstat(ctl_path_.c_str(), &st), 0);  // removed on exit
+  std::tie(code, out) = run_ctl(ctl_path_, "status");
+  EXPECT_EQ(code, 3);
+}
+
+TEST_F(client_session_test, a_reconnect_does_not_restore_full_access) {
+  start_client();
+  handshake(request_a, 0);
+  expect_message(protocol::control_type::access_state);
+  server_.send(json_message(protocol::control_type::control_request, next_out_++,
+                            R"({"technician":{"id":"tech-7","name":"Grace"}})"));
+  expect_message(protocol::control_type::access_state);
+  ASSERT_EQ(run_ctl(ctl_path_, "grant").first, 0);
+  expect_message(protocol::control_type::access_state);
+  server_.close(1001);
+  expect(event_kind::closed);
+  ASSERT_TRUE(client_->wait_for_output("access: read_only (disconnect)", 5s)) << client_->output();
+  handshake(request_b, 0);
+  EXPECT_EQ(access_state_text(expect_message(protocol::control_type::access_state)),
+            R"({"mode":"read_only","controller":null,"reason":"initial"})");
+  const std::vector<protocol::input_event> keys = {
+      {protocol::input_kind::key, 0, 0, 0, true, 0, 0, 1}};
+  server_.send(protocol::make_input(next_out_++, protocol::now_us(), "tech-7", keys));
+  ASSERT_TRUE(client_->wait_for_output("dropped 1 input events from tech-7", 5s));
+  EXPECT_EQ(client_->count_output("input: key"), 0);
+  EXPECT_EQ(run_ctl(ctl_path_, "grant").first, 1);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, the_control_socket_refuses_other_users) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to connect as another uid";
+  start_client();
+  handshake(request_a, 0);
+  ASSERT_TRUE(client_->wait_for_output("control socket " + ctl_path_, 5s));
+  // A child that becomes nobody and asks for status: the directory (0700) stops it first;
+  // with the directory opened up, the peer check does.
+  ASSERT_EQ(chmod(ctl_dir_.c_str(), 0755), 0);
+  ASSERT_EQ(chmod(ctl_path_.c_str(), 0666), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
+    const std::string cmd =
+        std::string(VISIT_CLIENT_BIN) + " ctl status --socket " + ctl_path_ + " > /dev/null 2>&1";
+    _exit(WEXITSTATUS(std::system(cmd.c_str())));
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);  // connected, but no "ok" reply
+  ASSERT_TRUE(
+      client_->wait_for_output("control socket: refused a connection from another user", 5s))
+      << client_->output();
   EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
 }
 
