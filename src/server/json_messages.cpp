@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "protocol/control.hpp"
+
 namespace visit::server {
 
 namespace json = boost::json;
@@ -97,6 +99,56 @@ boost::system::error_code check_viewer_hello(std::span<const std::uint8_t> paylo
     if (!v || *v != protocol::version) return protocol::make_error_code(parse_error::bad_value);
   }
   return {};
+}
+
+boost::system::result<access_state_info> parse_access_state(std::span<const std::uint8_t> payload) {
+  auto obj = parse_object(payload);
+  if (!obj) return obj.error();
+  auto bad = protocol::make_error_code(parse_error::bad_value);
+  auto mode = obj->find("mode");
+  auto controller = obj->find("controller");
+  auto reason = obj->find("reason");
+  if (mode == obj->end() || !mode->value().is_string()) return bad;
+  if (reason == obj->end() || !reason->value().is_string()) return bad;
+  access_state_info out;
+  const auto& m = mode->value().as_string();
+  if (m == "full_access") {
+    out.full_access = true;
+  } else if (m != "read_only") {
+    return bad;
+  }
+  bool has_controller = controller != obj->end() && !controller->value().is_null();
+  if (has_controller != out.full_access) return bad;
+  if (has_controller) {
+    if (!controller->value().is_object()) return bad;
+    const auto& c = controller->value().as_object();
+    auto id = string_field(c, "id", 1, protocol::max_technician_id_bytes);
+    auto name = string_field(c, "name", 1, protocol::max_technician_name_bytes);
+    if (!id || !name || !protocol::is_valid_technician_id(*id)) return bad;
+    out.controller_id = std::move(*id);
+  }
+  if (obj->contains("paused_ms")) {
+    auto p = int_field(*obj, "paused_ms");
+    if (!p || *p < 1 || *p > 600000) return bad;
+  }
+  return out;
+}
+
+std::string read_only_access_state_json(std::string_view reason) {
+  json::object o;
+  o["mode"] = "read_only";
+  o["controller"] = nullptr;
+  o["reason"] = reason;
+  return json::serialize(o);
+}
+
+std::string control_request_json(std::string_view technician_id, std::string_view name) {
+  json::object t;
+  t["id"] = technician_id;
+  t["name"] = name;
+  json::object o;
+  o["technician"] = std::move(t);
+  return json::serialize(o);
 }
 
 std::string server_hello_for_customer(std::string_view request_id) {

@@ -39,6 +39,19 @@ boost::system::result<screen_size> parse_screen_info(std::span<const std::uint8_
 // A viewer's optional hello: a JSON object whose "protocol", when present, is 1.
 boost::system::error_code check_viewer_hello(std::span<const std::uint8_t> payload);
 
+// A customer's access_state (§3.3): mode "read_only" | "full_access", controller null exactly
+// when read_only, else {"id": technician id, "name": 1..128 bytes}, reason a string,
+// paused_ms (optional) 1..600000. Unknown members are ignored. Error: bad_value.
+struct access_state_info {
+  bool full_access = false;
+  std::string controller_id;  // empty when read_only
+};
+boost::system::result<access_state_info> parse_access_state(std::span<const std::uint8_t> payload);
+// {"mode":"read_only","controller":null,"reason": reason}
+std::string read_only_access_state_json(std::string_view reason);
+// {"technician":{"id": id,"name": name}}: a viewer's control_request as the customer gets it.
+std::string control_request_json(std::string_view technician_id, std::string_view name);
+
 std::string server_hello_for_customer(std::string_view request_id);  // protocol, request_id, credit
 std::string server_hello_for_viewer(std::string_view request_id, std::string_view name,
                                     std::string_view description);

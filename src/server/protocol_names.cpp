@@ -1,5 +1,7 @@
 #include "server/protocol_names.hpp"
 
+#include "protocol/control.hpp"
+
 namespace visit::server {
 
 std::string_view parse_error_name(protocol::parse_error e) {
@@ -27,6 +29,12 @@ std::string_view parse_error_name(protocol::parse_error e) {
 
 std::string_view message_type_name(protocol::message_type t) {
   using protocol::message_type;
+  namespace ct = protocol::control_type;
+  if (t == ct::control_request) return "control_request";
+  if (t == ct::access_state) return "access_state";
+  if (t == ct::clipboard) return "clipboard";
+  if (t == ct::input) return "input";
+  if (t == ct::paste_text) return "paste_text";
   switch (t) {
     case message_type::hello:
       return "hello";

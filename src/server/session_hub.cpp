@@ -4,6 +4,7 @@
 #include <deque>
 #include <vector>
 
+#include "protocol/control.hpp"
 #include "server/json_messages.hpp"
 
 namespace visit::server {
@@ -14,6 +15,8 @@ using protocol::parse_error;
 struct session_hub::viewer_state {
   viewer_id id = 0;
   viewer_sink* sink = nullptr;  // valid until remove_viewer(id) (header contract)
+  std::string technician_id;
+  std::string technician_name;
   std::uint32_t next_sequence = 1;
   std::uint32_t last_sent_sequence = 0;
   std::deque<std::uint32_t> unacked;  // sequences of frames sent and not acknowledged
@@ -25,6 +28,10 @@ struct session_hub::viewer_state {
   bool screen_info_pending = false;
   bool cursor_shape_pending = false;
   bool cursor_position_pending = false;
+  bool access_state_pending = false;
+  std::vector<std::uint8_t> clipboard;  // latest-wins: the customer's clipboard for us
+  bool clipboard_pending = false;
+  std::uint64_t dropped_control = 0;
   bool last_was_cursor = false;  // alternate cursor and frames so neither starves
   std::vector<std::uint8_t> dirty;
   std::size_t dirty_count = 0;
@@ -51,6 +58,9 @@ struct session_hub::request_state {
   std::vector<std::vector<std::uint8_t>> tiles;  // per cell; empty = no content yet
   std::vector<std::uint8_t> cursor_shape;        // payload; empty = none yet
   std::vector<std::uint8_t> cursor_position;     // payload; empty = none yet
+  std::string access_state;                      // latest access_state JSON; empty = none yet
+  bool full_access = false;
+  std::string controller_id;
   std::uint32_t last_customer_frame = 0;
   bool ack_withheld = false;
   std::size_t announced_viewers = 0;
@@ -114,6 +124,11 @@ boost::system::error_code session_hub::on_customer_message(const std::string& re
   auto it = requests_.find(request_id);
   if (it == requests_.end()) return {};  // already removed: nothing to do
   request_state& r = *it->second;
+  if (m.hdr.type == protocol::control_type::access_state) return on_access_state(r, m);
+  if (m.hdr.type == protocol::control_type::clipboard) return on_customer_clipboard(r, m);
+  if (protocol::is_control_type(m.hdr.type)) {
+    return protocol::make_error_code(parse_error::bad_value);  // viewer→customer types
+  }
   switch (m.hdr.type) {
     case message_type::screen_info:
       return on_screen_info(r, m);
@@ -185,6 +200,90 @@ boost::system::error_code session_hub::on_frame(request_state& r, const protocol
   return {};
 }
 
+boost::system::error_code session_hub::on_access_state(request_state& r,
+                                                       const protocol::message_view& m) {
+  auto info = parse_access_state(m.payload);
+  if (!info) return info.error();
+  r.access_state.assign(m.payload.begin(), m.payload.end());  // forwarded unchanged
+  r.full_access = info->full_access;
+  r.controller_id = std::move(info->controller_id);
+  for (auto& v : r.viewers) {
+    v->access_state_pending = true;
+    if (!r.full_access) {
+      v->clipboard.clear();
+      v->clipboard_pending = false;
+    }
+    pump(r, *v);
+  }
+  return {};
+}
+
+boost::system::error_code session_hub::on_customer_clipboard(request_state& r,
+                                                             const protocol::message_view& m) {
+  if (m.payload.empty() || m.payload[0] != 0) {
+    return protocol::make_error_code(parse_error::bad_value);  // a customer sends from_len 0
+  }
+  if (!r.full_access) return {};  // only while Full-Access
+  for (auto& v : r.viewers) {
+    if (v->closing || v->technician_id != r.controller_id) continue;
+    v->clipboard.assign(m.payload.begin(), m.payload.end());
+    v->clipboard_pending = true;
+    pump(r, *v);
+  }
+  return {};
+}
+
+void session_hub::check_controller_present(request_state& r) {
+  if (!r.full_access) return;
+  bool present = std::any_of(r.viewers.begin(), r.viewers.end(), [&](const auto& v) {
+    return !v->closing && v->technician_id == r.controller_id;
+  });
+  if (present) return;
+  // The controller is gone: Read-Only until the customer says otherwise.
+  r.full_access = false;
+  r.controller_id.clear();
+  r.access_state = read_only_access_state_json("disconnect");
+  for (auto& v : r.viewers) {
+    v->access_state_pending = true;
+    v->clipboard.clear();
+    v->clipboard_pending = false;
+    pump(r, *v);
+  }
+}
+
+boost::system::error_code session_hub::on_viewer_control(viewer_id id,
+                                                         const protocol::message_view& m) {
+  namespace ct = protocol::control_type;
+  std::lock_guard lock(mutex_);
+  auto it = viewers_.find(id);
+  if (it == viewers_.end()) return {};
+  request_state& r = *it->second.request;
+  viewer_state& v = *it->second.viewer;
+  if (v.closing || !r.customer) return {};
+  if (m.hdr.type == ct::control_request) {
+    auto json = control_request_json(v.technician_id, v.technician_name);
+    r.customer->send(ct::control_request, std::vector<std::uint8_t>(json.begin(), json.end()));
+    return {};
+  }
+  if (m.hdr.type != ct::input && m.hdr.type != ct::paste_text && m.hdr.type != ct::clipboard) {
+    return protocol::make_error_code(parse_error::bad_value);
+  }
+  if (m.payload.empty() || m.payload[0] != 0) {
+    return protocol::make_error_code(parse_error::bad_value);  // a viewer sends from_len 0
+  }
+  if (!r.full_access || v.technician_id != r.controller_id) {
+    ++v.dropped_control;  // Read-Only, or not the controller
+    return {};
+  }
+  std::vector<std::uint8_t> out;
+  out.reserve(m.payload.size() + v.technician_id.size());
+  out.push_back(static_cast<std::uint8_t>(v.technician_id.size()));
+  out.insert(out.end(), v.technician_id.begin(), v.technician_id.end());
+  out.insert(out.end(), m.payload.begin() + 1, m.payload.end());
+  r.customer->send(m.hdr.type, std::move(out));
+  return {};
+}
+
 void session_hub::release_customer_ack(request_state& r) {
   if (!r.ack_withheld || !r.customer) return;
   if (r.active_viewers() > 0 && !r.any_viewer_with_credit()) return;  // every viewer saturated
@@ -202,7 +301,9 @@ void session_hub::announce_viewer_count(request_state& r) {
 // --- viewer side ----------------------------------------------------------------------------
 
 std::optional<session_hub::viewer_id> session_hub::add_viewer(const std::string& request_id,
-                                                              viewer_sink* sink) {
+                                                              viewer_sink* sink,
+                                                              std::string technician_id,
+                                                              std::string technician_name) {
   std::lock_guard lock(mutex_);
   auto it = requests_.find(request_id);
   if (it == requests_.end()) return std::nullopt;
@@ -210,6 +311,9 @@ std::optional<session_hub::viewer_id> session_hub::add_viewer(const std::string&
   auto v = std::make_unique<viewer_state>();
   v->id = next_viewer_id_++;
   v->sink = sink;
+  v->technician_id = std::move(technician_id);
+  v->technician_name = std::move(technician_name);
+  v->access_state_pending = !r->access_state.empty();
   if (r->has_screen) {
     v->screen_info_pending = true;
     v->dirty.assign(r->tiles.size(), 0);
@@ -235,6 +339,7 @@ std::size_t session_hub::remove_viewer(viewer_id id) {
   auto r = it->second.request;
   viewers_.erase(it);
   std::erase_if(r->viewers, [id](const auto& v) { return v->id == id; });
+  check_controller_present(*r);
   announce_viewer_count(*r);
   release_customer_ack(*r);
   return r->active_viewers();
@@ -268,6 +373,7 @@ void session_hub::close_viewer(viewer_id id, protocol::close_code code, std::str
   auto it = viewers_.find(id);
   if (it == viewers_.end() || it->second.viewer->closing) return;
   close_viewer_locked(*it->second.request, *it->second.viewer, code, message);
+  check_controller_present(*it->second.request);
   announce_viewer_count(*it->second.request);
   release_customer_ack(*it->second.request);
 }
@@ -277,7 +383,7 @@ void session_hub::close_viewer_locked(request_state&, viewer_state& v, protocol:
   v.closing = true;
   v.dirty_count = 0;
   v.hello_pending = v.screen_info_pending = v.cursor_shape_pending = v.cursor_position_pending =
-      false;
+      v.access_state_pending = v.clipboard_pending = false;
   std::uint32_t seq = v.next_sequence++;
   v.last_sent_sequence = seq;
   v.sink->close(share(protocol::make_json_message(
@@ -319,6 +425,20 @@ shared_message session_hub::next_message(request_state& r, viewer_state& v) {
     v.last_sent_sequence = v.next_sequence;
     return share(protocol::make_json_message(message_type::screen_info, v.next_sequence++, now,
                                              r.screen_info));
+  }
+  if (v.access_state_pending && !r.access_state.empty()) {
+    v.access_state_pending = false;
+    v.last_sent_sequence = v.next_sequence;
+    return share(protocol::make_json_message(protocol::control_type::access_state,
+                                             v.next_sequence++, now, r.access_state));
+  }
+  if (v.clipboard_pending) {
+    v.clipboard_pending = false;
+    v.last_sent_sequence = v.next_sequence;
+    auto m = share(protocol::make_message(protocol::control_type::clipboard, v.next_sequence++, now,
+                                          v.clipboard));
+    v.clipboard.clear();
+    return m;
   }
   bool cursor_ready = v.cursor_shape_pending || v.cursor_position_pending;
   bool frame_ready = r.has_screen && !v.screen_info_pending && v.dirty_count > 0 && v.has_credit();
@@ -393,6 +513,9 @@ std::optional<session_hub::viewer_stats> session_hub::stats(viewer_id id) const 
   if (v.screen_info_pending) s.queued_bytes += r.screen_info.size() + protocol::header_size;
   if (v.cursor_shape_pending) s.queued_bytes += r.cursor_shape.size() + protocol::header_size;
   if (v.cursor_position_pending) s.queued_bytes += r.cursor_position.size() + protocol::header_size;
+  if (v.access_state_pending) s.queued_bytes += r.access_state.size() + protocol::header_size;
+  if (v.clipboard_pending) s.queued_bytes += v.clipboard.size() + protocol::header_size;
+  s.dropped_control = v.dropped_control;
   s.frames_sent = v.frames_sent;
   s.bytes_sent = v.bytes_sent;
   return s;

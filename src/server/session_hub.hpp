@@ -19,6 +19,13 @@
 // of credit; then the ack is withheld until one has credit again (or leaves). With no viewer
 // the ack goes at once.
 //
+// Access control (§3.3): the latest access_state of each request is kept and sent to every
+// viewer that joins. input, paste_text and clipboard from a viewer reach the customer only
+// while that state is full_access and the viewer's technician id is its controller (the hub
+// writes the `from` prefix); otherwise they are dropped and counted. A customer's clipboard
+// goes, in Full-Access only, to the controller's viewers. When the controller's last viewer
+// leaves, the hub treats the request as Read-Only and tells the viewers (reason disconnect).
+//
 // Thread-safety: every public method may be called from any thread; one mutex guards all hub
 // state. Sinks are called with that mutex held and must neither block nor call back into the
 // hub synchronously (the WebSocket sessions post to their strand). No I/O happens under it.
@@ -53,6 +60,7 @@ class session_hub {
     std::size_t queued_bytes = 0;  // in flight plus pending slots
     std::uint64_t frames_sent = 0;
     std::uint64_t bytes_sent = 0;
+    std::uint64_t dropped_control = 0;  // input/paste/clipboard refused by access control
   };
 
   // Largest frame payload the hub builds for a viewer; the rest of the dirty cells follow in
@@ -70,19 +78,26 @@ class session_hub {
   // model is dropped.
   void remove_customer(const std::string& request_id);
   // A customer message already checked by protocol::parse_message, of type screen_info, frame,
-  // cursor_shape or cursor_position. A returned error (a protocol::parse_error) means the
-  // message breaks the protocol: the caller closes ONLY that customer's connection with
-  // close_reason protocol::close_code_for(error). Other types return bad_value.
+  // cursor_shape, cursor_position, access_state or clipboard. A returned error (a
+  // protocol::parse_error) means the message breaks the protocol: the caller closes ONLY that
+  // customer's connection with close_reason protocol::close_code_for(error). Other types return
+  // bad_value.
   boost::system::error_code on_customer_message(const std::string& request_id,
                                                 const protocol::message_view& message);
 
   // --- viewer side ---
-  // Joins a viewer to a request; nullopt when that request has no live customer.
-  std::optional<viewer_id> add_viewer(const std::string& request_id, viewer_sink* sink);
+  // Joins a viewer, logged in as `technician_id` (1..64 of [A-Za-z0-9._@-]) with a display
+  // name, to a request; nullopt when that request has no live customer.
+  std::optional<viewer_id> add_viewer(const std::string& request_id, viewer_sink* sink,
+                                      std::string technician_id = "technician",
+                                      std::string technician_name = "technician");
   // The viewer's connection ended. Returns how many viewers still watch that request.
   std::size_t remove_viewer(viewer_id id);
   // A viewer's frame_ack. Error bad_value when it names a sequence the hub never sent.
   boost::system::error_code on_viewer_frame_ack(viewer_id id, std::uint32_t acked_sequence);
+  // A viewer's control_request, input, paste_text or clipboard (checked by parse_message).
+  // Error bad_value when its `from` prefix is not empty; access control drops are not errors.
+  boost::system::error_code on_viewer_control(viewer_id id, const protocol::message_view& m);
   // The sink finished writing the message of its last send().
   void on_viewer_write_done(viewer_id id);
   // Sends the viewer close_reason `code` and closes it (logout, a protocol error found by its
@@ -110,6 +125,10 @@ class session_hub {
   void announce_viewer_count(request_state& r);
   boost::system::error_code on_screen_info(request_state& r, const protocol::message_view& m);
   boost::system::error_code on_frame(request_state& r, const protocol::message_view& m);
+  boost::system::error_code on_access_state(request_state& r, const protocol::message_view& m);
+  boost::system::error_code on_customer_clipboard(request_state& r,
+                                                  const protocol::message_view& m);
+  void check_controller_present(request_state& r);
 
   std::size_t max_viewer_frame_payload_;
   mutable std::mutex mutex_;

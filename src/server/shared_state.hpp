@@ -31,7 +31,8 @@ class shared_state {
   static constexpr std::size_t http_header_limit = 8 * 1024;
   static constexpr std::size_t http_body_limit = 64 * 1024;
   static constexpr std::chrono::seconds http_timeout{30};
-  static constexpr std::size_t viewer_message_max = 64 * 1024;
+  // A viewer's largest message is a full clipboard: 16 + 65 + 64 KiB.
+  static constexpr std::size_t viewer_message_max = 16 + 65 + 64 * 1024;
   static constexpr int max_pending_logins = 32;
 
   shared_state(serve_options options, std::unique_ptr<store> db, std::string fingerprint);

@@ -8,6 +8,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "protocol/control.hpp"
 #include "server/http_policy.hpp"
 #include "server/json_messages.hpp"
 #include "server/log.hpp"
@@ -54,6 +55,8 @@ void websocket_session::run(http::request<http::string_body> request) {
   }));
   ws_.read_message_max(role_ == role::customer ? protocol::max_message_size
                                                : shared_state::viewer_message_max);
+  static_assert(shared_state::viewer_message_max >=
+                protocol::header_size + protocol::max_from_prefix + protocol::max_clipboard_bytes);
   ws_.auto_fragment(false);  // one frame per message: full-size TLS records
   ws_.binary(true);
   ws_.async_accept(request,
@@ -71,7 +74,7 @@ void websocket_session::on_accept(beast::error_code ec) {
 }
 
 void websocket_session::start_viewer() {
-  auto id = state_->hub().add_viewer(request_id_, this);
+  auto id = state_->hub().add_viewer(request_id_, this, viewer_->username, viewer_->username);
   if (!id) {
     refuse(close_code::not_found, "not_found", "no live support request with this id");
     return;
@@ -213,6 +216,21 @@ void websocket_session::on_customer_message(const protocol::message_view& m) {
              " client=" + log_quote(h->hello.client));
     return;
   }
+  if (m.hdr.type == protocol::control_type::access_state ||
+      m.hdr.type == protocol::control_type::clipboard) {
+    if (auto ec = state_->hub().on_customer_message(request_id_, m)) {
+      auto e = static_cast<protocol::parse_error>(ec.value());
+      refuse(
+          protocol::close_code_for(e), parse_error_name(e),
+          std::string(message_type_name(m.hdr.type)) + ": " + std::string(protocol::to_string(e)));
+    }
+    return;
+  }
+  if (protocol::is_control_type(m.hdr.type)) {
+    refuse(close_code::protocol_error, "unexpected_type",
+           std::string(message_type_name(m.hdr.type)) + " is not a customer message");
+    return;
+  }
   switch (m.hdr.type) {
     case message_type::screen_info:
     case message_type::frame:
@@ -239,6 +257,20 @@ void websocket_session::on_customer_message(const protocol::message_view& m) {
 }
 
 void websocket_session::on_viewer_message(const protocol::message_view& m) {
+  if (protocol::is_control_type(m.hdr.type)) {
+    if (m.hdr.type == protocol::control_type::access_state) {
+      refuse(close_code::protocol_error, "unexpected_type", "access_state is not a viewer message");
+      return;
+    }
+    boost::system::error_code ec;
+    if (viewer_id_) ec = state_->hub().on_viewer_control(*viewer_id_, m);
+    if (ec) {
+      auto e = static_cast<protocol::parse_error>(ec.value());
+      refuse(protocol::close_code_for(e), parse_error_name(e),
+             std::string(message_type_name(m.hdr.type)) + ": from must be empty");
+    }
+    return;
+  }
   switch (m.hdr.type) {
     case message_type::frame_ack: {
       auto acked = protocol::parse_frame_ack(m.payload);
@@ -328,6 +360,23 @@ void websocket_session::close(close_code code, std::string_view message) {
   });
 }
 
+void websocket_session::send(message_type type, std::vector<std::uint8_t> payload) {
+  net::post(
+      ws_.get_executor(), [self = shared_from_this(), type, p = std::move(payload)]() mutable {
+        if (self->control_queue_bytes_ + p.size() > control_queue_limit) {
+          if (!self->control_drop_logged_) {
+            self->control_drop_logged_ = true;
+            log_line("dropped " + self->who() + " what=" + std::string(message_type_name(type)) +
+                     " reason=customer_not_reading");
+          }
+          return;
+        }
+        self->control_queue_bytes_ += p.size();
+        self->control_queue_.emplace_back(type, std::move(p));
+        self->do_write();
+      });
+}
+
 void websocket_session::send(shared_message message) {
   net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
     self->enqueue({std::move(m), true});
@@ -374,6 +423,13 @@ void websocket_session::do_write() {
     ws_.async_close(websocket::close_reason(ws_close_code_),
                     beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
     return;
+  } else if (!control_queue_.empty()) {
+    auto& [type, payload] = control_queue_.front();
+    current_ = {std::make_shared<const std::vector<std::uint8_t>>(protocol::make_message(
+                    type, next_out_sequence_++, protocol::now_us(), payload)),
+                false};
+    control_queue_bytes_ -= payload.size();
+    control_queue_.pop_front();
   } else if (pending_count_) {
     current_ = {own_message(message_type::viewers, viewers_json(*pending_count_)), false};
     pending_count_.reset();

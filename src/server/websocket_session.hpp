@@ -63,6 +63,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // customer_sink
   void send_frame_ack(std::uint32_t acked_sequence) override;
   void send_viewer_count(std::size_t count) override;
+  void send(protocol::message_type type, std::vector<std::uint8_t> payload) override;
   void close(protocol::close_code code, std::string_view message) override;
   // viewer_sink
   void send(shared_message message) override;
@@ -110,6 +111,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::uint32_t last_in_sequence_ = 0;
   std::uint32_t next_out_sequence_ = 1;  // customer role and refusals before joining the hub
   std::deque<outgoing> queue_;
+  // Messages the hub forwards to a customer (input, paste, clipboard, control requests), in
+  // order, sequenced when written; bounded (drops beyond control_queue_limit, logged).
+  static constexpr std::size_t control_queue_limit = 1 << 20;
+  std::deque<std::pair<protocol::message_type, std::vector<std::uint8_t>>> control_queue_;
+  std::size_t control_queue_bytes_ = 0;
+  bool control_drop_logged_ = false;
   std::optional<std::uint32_t> pending_ack_;
   std::optional<std::size_t> pending_count_;
   outgoing current_;  // the message being written

@@ -39,7 +39,7 @@ TEST(password_hasher, unknown_users_cost_the_same_as_wrong_passwords) {
   using clock = std::chrono::steady_clock;
   // Interleaved, and the fastest of each kept: other processes on the machine only add time.
   auto best_known = clock::duration::max(), best_unknown = clock::duration::max();
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 6; ++i) {
     auto t0 = clock::now();
     EXPECT_FALSE(h.verify(hash, "wrong"));
     auto t1 = clock::now();
@@ -50,8 +50,10 @@ TEST(password_hasher, unknown_users_cost_the_same_as_wrong_passwords) {
   }
   double ratio =
       std::chrono::duration<double>(best_unknown) / std::chrono::duration<double>(best_known);
-  EXPECT_GT(ratio, 0.5);
-  EXPECT_LT(ratio, 2.0);
+  // The bug this guards against is an unknown user answered at once (ratio near 0); the
+  // bounds leave room for a machine busy with other work.
+  EXPECT_GT(ratio, 0.33) << "unknown user answered faster than a wrong password";
+  EXPECT_LT(ratio, 3.0);
 }
 
 TEST(login_sessions, tokens_are_random_and_only_their_hash_is_kept) {

@@ -49,12 +49,16 @@ class fake_customer : public customer_sink {
  public:
   void send_frame_ack(std::uint32_t s) override { acks.push_back(s); }
   void send_viewer_count(std::size_t n) override { counts.push_back(n); }
+  void send(protocol::message_type t, std::vector<std::uint8_t> payload) override {
+    forwarded.emplace_back(t, std::move(payload));
+  }
   void close(protocol::close_code c, std::string_view) override {
     closed = true;
     code = c;
   }
   std::vector<std::uint32_t> acks;
   std::vector<std::size_t> counts;
+  std::vector<std::pair<protocol::message_type, std::vector<std::uint8_t>>> forwarded;
   bool closed = false;
   protocol::close_code code{};
 };
