@@ -21,6 +21,7 @@
 #include <optional>
 #include <thread>
 
+#include "protocol/control.hpp"
 #include "protocol/message.hpp"
 #include "server_process.hpp"
 #include "web/web_assets.hpp"
@@ -669,6 +670,53 @@ TEST_F(server_it, logout_closes_the_sessions_live_websockets) {
   // Another login session of the same user is not affected.
   ASSERT_TRUE(cust.frame_acked(6));
   EXPECT_TRUE(other.read_until(message_type::frame));
+}
+
+TEST_F(server_it, only_the_controller_in_full_access_reaches_the_customer) {
+  namespace ct = protocol::control_type;
+  client c(*server);
+  customer cust(c, "Access");
+  ASSERT_TRUE(cust.frame_acked(1));
+  auto [alice_cookie, a_csrf] = c.login(accounts::admin, accounts::admin_password);
+  auto [bob_cookie, b_csrf] = c.login(accounts::tech, accounts::tech_password);
+  ws_client alice(c, "/ws/view/" + cust.request_id,
+                  {{"Cookie", alice_cookie}, {"Origin", c.origin()}});
+  ws_client bob(c, "/ws/view/" + cust.request_id, {{"Cookie", bob_cookie}, {"Origin", c.origin()}});
+  ASSERT_TRUE(alice.read_until(message_type::frame));
+  ASSERT_TRUE(bob.read_until(message_type::frame));
+
+  // bob asks for control: the customer hears it with bob's login identity.
+  bob.send_json(ct::control_request, "{}");
+  auto request = cust.ws.read_until(ct::control_request);
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->text(), R"({"technician":{"id":"bob","name":"bob"}})");
+
+  // The customer grants bob Full-Access; both viewers see the state.
+  cust.ws.send_json(
+      ct::access_state,
+      R"({"mode":"full_access","controller":{"id":"bob","name":"bob"},"reason":"granted"})");
+  ASSERT_TRUE(alice.read_until(ct::access_state));
+  ASSERT_TRUE(bob.read_until(ct::access_state));
+  protocol::input_event e;
+  e.kind = protocol::input_kind::pointer_move;
+  e.x = 5;
+  e.y = 6;
+  auto payload = [&](const std::vector<std::uint8_t>& msg) {
+    return std::vector<std::uint8_t>(msg.begin() + protocol::header_size, msg.end());
+  };
+  for (int i = 0; i < 20; ++i)
+    alice.send_message(ct::input, payload(protocol::make_input(1, 0, "", std::span(&e, 1))));
+  bob.send_message(ct::input, payload(protocol::make_input(1, 0, "", std::span(&e, 1))));
+  auto input = cust.ws.read_until(ct::input);
+  ASSERT_TRUE(input);
+  auto batch = protocol::parse_input(input->payload);
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->from, "bob") << "alice's 20 events must not arrive, bob's must";
+  // A viewer claiming an identity is refused.
+  alice.send_message(ct::input, payload(protocol::make_input(1, 0, "bob", std::span(&e, 1))));
+  auto reason = alice.read_until(message_type::close_reason);
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(json::parse(reason->text()).at("code").as_string(), "protocol_error");
 }
 
 // --- TLS ------------------------------------------------------------------------------------
