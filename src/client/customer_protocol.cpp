@@ -199,6 +199,8 @@ server_event customer_protocol::on_hello(std::span<const std::uint8_t> payload) 
   welcomed_ = true;
   server_event e;
   e.what = server_event::kind::welcome;
+  const json::value* ac = o.if_contains("access_control");
+  e.access_control = ac != nullptr && ac->is_bool() && ac->get_bool();
   e.request_id = std::string(id->data(), id->size());
   std::transform(e.request_id.begin(), e.request_id.end(), e.request_id.begin(), [](char c) {
     return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;

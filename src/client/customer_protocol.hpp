@@ -35,6 +35,7 @@ struct server_event {
   kind what = kind::refused;
   std::string request_id;
   std::uint32_t credit = 0;
+  bool access_control = false;  // welcome: the server's hello has "access_control": true
   int viewers = 0;
   std::uint32_t released = 0;
   protocol::close_code code = protocol::close_code::protocol_error;

@@ -97,6 +97,7 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
       request_id_ = e.request_id;
       log_line("support request " + e.request_id);
       mailbox_.connection_opened(e.credit);
+      server_access_control_ = e.access_control;
       if (access_ != nullptr) access_->on_connected();  // always Read-Only, never resumed
       return pump();
     case server_event::kind::viewers:
@@ -126,6 +127,7 @@ void customer_session::set_access_control(access_control* access, input_sink* si
 
 void customer_session::send_access_state(const std::string& json) {
   if (!connection_ || !protocol_ || !protocol_->welcomed() || stopping_) return;
+  if (!server_access_control_) return;
   if (control_out_.size() >= 64) control_out_.pop_front();  // only the latest state matters
   control_out_.push_back(customer_protocol::access_state(json));
   pump();
@@ -133,6 +135,10 @@ void customer_session::send_access_state(const std::string& json) {
 
 void customer_session::on_control_event(server_event& e) {
   if (access_ == nullptr || sink_ == nullptr) return;
+  if (!server_access_control_ && e.what == server_event::kind::control_request) {
+    log_line("ignoring a control_request from a server without access control");
+    return;
+  }
   switch (e.what) {
     case server_event::kind::control_request:
       access_->on_control_request({e.technician_id, e.technician_name});
@@ -204,6 +210,7 @@ void customer_session::on_closed(const net::wss_failure& f) {
   const bool was_welcomed = protocol_ && protocol_->welcomed();
   protocol_.reset();
   control_out_.clear();
+  server_access_control_ = false;
   if (access_ != nullptr && was_welcomed) access_->on_disconnected();
   request_id_.clear();
   connection_.reset();  // safe: the connection never calls a handler from inside its own calls

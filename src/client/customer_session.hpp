@@ -61,7 +61,8 @@ class customer_session {
   // session. Without them every control message from the server is ignored.
   void set_access_control(access_control* access, input_sink* sink);
   // An access_state payload to send now (access_control's publisher); dropped when no
-  // connection is welcomed.
+  // connection is welcomed or its server did not announce "access_control" in its hello
+  // (an older server refuses unknown messages).
   void send_access_state(const std::string& json);
 
   // The current support request id, empty when not connected (network thread).
@@ -100,6 +101,7 @@ class customer_session {
   std::atomic<bool> pump_posted_{false};
   access_control* access_ = nullptr;
   input_sink* sink_ = nullptr;
+  bool server_access_control_ = false;  // this connection's server takes access_state
   std::deque<std::vector<std::uint8_t>> control_out_;  // access_state, before screen data
 };
 

@@ -89,7 +89,7 @@ class client_session_test : public ::testing::Test {
   }
 
   // Opened, hello checked, server hello and viewers sent.
-  void handshake(const std::string& request_id, int viewers) {
+  void handshake(const std::string& request_id, int viewers, bool access_control = false) {
     const auto opened = expect(event_kind::opened);
     EXPECT_EQ(opened.target, "/ws/customer");
     next_in_ = 1;
@@ -104,7 +104,8 @@ class client_session_test : public ::testing::Test {
     EXPECT_NE(json.find(R"("description":"printer is broken")"), std::string::npos) << json;
     EXPECT_NE(json.find(R"("client":"visit-client/)"), std::string::npos) << json;
     server_.send(json_message(message_type::hello, next_out_++,
-                              R"({"protocol":1,"request_id":")" + request_id + R"(","credit":4})"));
+                              R"({"protocol":1,"request_id":")" + request_id + R"(","credit":4)" +
+                                  (access_control ? R"(,"access_control":true})" : "}")));
     server_.send(json_message(message_type::viewers, next_out_++,
                               R"({"count":)" + std::to_string(viewers) + "}"));
     ASSERT_TRUE(client_->wait_for_output("support request " + request_id + "\n", 10s))
@@ -290,7 +291,7 @@ std::string access_state_text(const std::vector<std::uint8_t>& bytes) {
 
 TEST_F(client_session_test, control_is_granted_and_revoked_only_through_the_local_socket) {
   start_client();
-  handshake(request_a, 0);
+  handshake(request_a, 0, true);
   // Every connection starts Read-Only, and says so.
   EXPECT_EQ(access_state_text(expect_message(protocol::control_type::access_state)),
             R"({"mode":"read_only","controller":null,"reason":"initial"})");
@@ -359,7 +360,7 @@ TEST_F(client_session_test, control_is_granted_and_revoked_only_through_the_loca
 
 TEST_F(client_session_test, a_reconnect_does_not_restore_full_access) {
   start_client();
-  handshake(request_a, 0);
+  handshake(request_a, 0, true);
   expect_message(protocol::control_type::access_state);
   server_.send(json_message(protocol::control_type::control_request, next_out_++,
                             R"({"technician":{"id":"tech-7","name":"Grace"}})"));
@@ -369,7 +370,7 @@ TEST_F(client_session_test, a_reconnect_does_not_restore_full_access) {
   server_.close(1001);
   expect(event_kind::closed);
   ASSERT_TRUE(client_->wait_for_output("access: read_only (disconnect)", 5s)) << client_->output();
-  handshake(request_b, 0);
+  handshake(request_b, 0, true);
   EXPECT_EQ(access_state_text(expect_message(protocol::control_type::access_state)),
             R"({"mode":"read_only","controller":null,"reason":"initial"})");
   const std::vector<protocol::input_event> keys = {
@@ -384,7 +385,7 @@ TEST_F(client_session_test, a_reconnect_does_not_restore_full_access) {
 TEST_F(client_session_test, the_control_socket_refuses_other_users) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to connect as another uid";
   start_client();
-  handshake(request_a, 0);
+  handshake(request_a, 0, true);
   ASSERT_TRUE(client_->wait_for_output("control socket " + ctl_path_, 5s));
   // A child that becomes nobody and asks for status: the directory (0700) stops it first;
   // with the directory opened up, the peer check does.
