@@ -156,6 +156,8 @@ std::string server_hello_for_customer(std::string_view request_id) {
   o["protocol"] = protocol::version;
   o["request_id"] = request_id;
   o["credit"] = protocol::credit_frames;
+  // This hub enforces access control (protocol.md §3.3): the customer may send access_state.
+  o["access_control"] = true;
   return json::serialize(o);
 }
 

@@ -161,7 +161,8 @@ TEST(json_messages, written_json_escapes_hostile_strings) {
   EXPECT_NE(s.find("\\\""), std::string::npos);
   EXPECT_NE(s.find("\\n"), std::string::npos);
   EXPECT_NE(s.find("\\u0001"), std::string::npos);
-  EXPECT_EQ(server_hello_for_customer("abc"), R"({"protocol":1,"request_id":"abc","credit":4})");
+  EXPECT_EQ(server_hello_for_customer("abc"),
+            R"({"protocol":1,"request_id":"abc","credit":4,"access_control":true})");
   EXPECT_EQ(viewers_json(2), R"({"count":2})");
   EXPECT_EQ(close_reason_json(protocol::close_code::customer_left, "bye"),
             R"({"code":"customer_left","message":"bye"})");
