@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 #include "capture/screen_capturer.hpp"
@@ -15,6 +16,7 @@
 #include "client/frame_pipeline.hpp"
 #include "client/input_sink.hpp"
 #include "client/uplink_mailbox.hpp"
+#include "client/x11_input_sink.hpp"
 #include "net/direct_dialer.hpp"
 
 #ifndef VISIT_VERSION
@@ -58,13 +60,36 @@ int run_client(const client_options& options) {
   config.identity.client = std::string("visit-client/") + client_version();
   customer_session session(io, tls, options.trust, dialer, std::move(config), mailbox);
 
-  // Access control: Read-Only until the customer grants locally (ctl socket).
-  logging_input_sink sink;
+  // Access control: Read-Only until the customer grants locally (ctl socket). Accepted input
+  // is injected on the captured display (one ledger shared with the mouse-precedence monitor)
+  // unless --no-input, which only logs it.
+  input::injection_ledger ledger;
+  logging_input_sink logging_sink;
+  std::unique_ptr<x11_input_sink> injecting_sink;
+  if (!options.no_input) {
+    injecting_sink = x11_input_sink::create(options.display, ledger, error);
+    if (!injecting_sink) log_line("cannot inject input (" + error + "): remote input only logged");
+  }
+  input_sink& sink = injecting_sink ? static_cast<input_sink&>(*injecting_sink) : logging_sink;
+  local_input_watch* watch_ptr = nullptr;
   access_control access(
       sink, local_input_policy{options.local_input_pause},
       [] { return std::chrono::steady_clock::now(); },
-      [&session](const std::string& json) { session.send_access_state(json); },
+      [&session, &io, &watch_ptr](const std::string& json) {
+        session.send_access_state(json);
+        // Start or stop the monitor outside access_control's own call.
+        if (watch_ptr != nullptr) {
+          asio::post(io, [&watch_ptr] {
+            if (watch_ptr != nullptr) watch_ptr->sync();
+          });
+        }
+      },
       [](const std::string& line) { log_line(line); });
+  std::optional<local_input_watch> watch;
+  if (injecting_sink) {
+    watch.emplace(io, access, options.display, ledger);
+    watch_ptr = &*watch;
+  }
   session.set_access_control(&access, &sink);
   ctl_server ctl(io, access);
   const std::string ctl_path =

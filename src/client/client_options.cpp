@@ -33,6 +33,7 @@ std::string usage() {
          "  --local-input revoke|pause:SECONDS\n"
          "                    when you use your mouse or keyboard during full access: return to\n"
          "                    read-only (default) or pause the technician's input that long\n"
+         "  --no-input        do not inject the technician's input; only log it\n"
          "\n"
          "       visit-client ctl status|revoke|grant [--to ID] [--socket PATH]\n"
          "  control a running visit-client: show the access state, return to read-only,\n"
@@ -109,6 +110,9 @@ parse_outcome parse_client_options(std::span<const std::string_view> args) {
       if (!v || v->empty() || !v->starts_with("/"))
         return fail("--ctl-socket needs an absolute path");
       o.ctl_socket = std::string(*v);
+    } else if (arg == "--no-input") {
+      if (!flag_only()) return fail("--no-input takes no value");
+      o.no_input = true;
     } else if (arg == "--local-input") {
       const auto v = value();
       if (v && *v == "revoke") {

@@ -26,6 +26,8 @@ struct client_options {
   std::string ctl_socket;  // empty: default_ctl_socket_path()
   // Local input during Full-Access: 0 returns to Read-Only, else pauses remote input so long.
   std::chrono::milliseconds local_input_pause{0};
+  // --no-input: log accepted remote input instead of injecting it (no mouse precedence).
+  bool no_input = false;
 };
 
 struct parse_outcome {

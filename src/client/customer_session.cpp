@@ -103,6 +103,11 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
     case server_event::kind::viewers:
       log_line("viewers: " + std::to_string(e.viewers));
       mailbox_.set_viewers(e.viewers);
+      // Nobody watches, so the controller is gone: release what it held (the server does not
+      // say which viewer left, so a controller leaving while others stay is not noticed here).
+      if (e.viewers == 0 && access_ != nullptr && access_->mode() == access_mode::full_access) {
+        access_->on_disconnected(access_reason::disconnect);
+      }
       return;
     case server_event::kind::acked:
       mailbox_.frames_acked(e.released);

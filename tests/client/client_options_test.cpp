@@ -39,6 +39,17 @@ TEST(client_options_test, default_trust_is_the_system_store_and_ca_file_is_taken
   EXPECT_EQ(out.options->trust.ca_file, "/x.pem");
 }
 
+TEST(client_options_test, no_input_keeps_the_logging_sink) {
+  auto out = parse({"--headless", "--server=https://a.example", "--name=Ada"});
+  ASSERT_TRUE(out.options.has_value()) << out.error;
+  EXPECT_FALSE(out.options->no_input);
+  out = parse({"--headless", "--server=https://a.example", "--name=Ada", "--no-input"});
+  ASSERT_TRUE(out.options.has_value()) << out.error;
+  EXPECT_TRUE(out.options->no_input);
+  EXPECT_FALSE(
+      parse({"--headless", "--server=https://a.example", "--name=Ada", "--no-input=1"}).options);
+}
+
 TEST(client_options_test, errors) {
   const std::vector<std::vector<std::string>> bad = {
       {"--server", "https://a", "--name", "Ada"},               // not headless

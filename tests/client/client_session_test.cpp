@@ -52,7 +52,9 @@ class client_session_test : public ::testing::Test {
         VISIT_CLIENT_BIN, "--headless", "--server",
         "https://127.0.0.1:" + std::to_string(server_.port()), "--pin",
         net::to_hex(identity_.fingerprint), "--name", "Ada", "--description", "printer is broken",
-        "--display", x_.name(), "--ctl-socket", ctl_path_});
+        "--display", x_.name(), "--ctl-socket", ctl_path_,
+        // The logging sink: these tests check what is accepted, not what X receives.
+        "--no-input"});
   }
 
   // The next event of `kind`, skipping none; fails the test on a timeout.
