@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -59,6 +60,20 @@ class io_thread {
   std::thread thread_;
 };
 
+// The completion token of every client operation: a future, with the handler bound to the
+// io_context's executor. A bare net::use_future handler's associated executor is the
+// promise_executor, which forwards to asio's system_executor; Beast then runs the rest of a
+// composed operation on asio's global system_context threads whenever it posts its
+// continuation (net::post(std::move(*this)) in websocket ops, async_base::complete(false),
+// teardown_tcp_op after the close handshake). That code races with the io thread on the
+// stream, and its last work-tracking executors can be destroyed after the client (and its
+// io_context) is gone -- a SIGSEGV in scheduler::work_finished on a system_context thread, at
+// process exit, after the test has passed.
+template <class Executor>
+auto on(const Executor& ex) {
+  return net::bind_executor(ex, net::use_future);
+}
+
 template <class T>
 T wait(std::future<T> f, std::chrono::milliseconds timeout = io_timeout) {
   if (f.wait_for(timeout) != std::future_status::ready) throw std::runtime_error("timeout");
@@ -111,10 +126,10 @@ class client {
     req.prepare_payload();
     // Write and read at once: the server may answer (413, 431) and close before it has read
     // the whole request, and the answer is what the test wants.
-    auto written = http::async_write(stream, req, net::use_future);
+    auto written = http::async_write(stream, req, on(stream.get_executor()));
     beast::flat_buffer buf;
     http::response<http::string_body> res;
-    wait(http::async_read(stream, buf, res, net::use_future));
+    wait(http::async_read(stream, buf, res, on(stream.get_executor())));
     try {
       wait(std::move(written));
     } catch (const boost::system::system_error&) {
@@ -137,8 +152,8 @@ class client {
   template <class Stream>
   void connect(Stream& s) {
     tcp::endpoint ep(net::ip::make_address("127.0.0.1"), server_.port());
-    wait(beast::get_lowest_layer(s).socket().async_connect(ep, net::use_future));
-    wait(s.async_handshake(ssl::stream_base::client, net::use_future));
+    wait(beast::get_lowest_layer(s).socket().async_connect(ep, on(s.get_executor())));
+    wait(s.async_handshake(ssl::stream_base::client, on(s.get_executor())));
     EXPECT_EQ(sha256_of_peer(s.native_handle()), server_.fingerprint());
   }
 
@@ -176,7 +191,7 @@ class ws_client {
     ws_.binary(true);
     websocket::response_type res;
     try {
-      wait(ws_.async_handshake(res, c.host(), target, net::use_future));
+      wait(ws_.async_handshake(res, c.host(), target, on(ws_.get_executor())));
       status = 101;
     } catch (const std::exception&) {
       status = res.result_int();
@@ -185,11 +200,11 @@ class ws_client {
 
   void send(const std::vector<std::uint8_t>& bytes) {
     ws_.binary(true);
-    wait(ws_.async_write(net::buffer(bytes), net::use_future));
+    wait(ws_.async_write(net::buffer(bytes), on(ws_.get_executor())));
   }
   void send_text(const std::string& text) {
     ws_.text(true);
-    wait(ws_.async_write(net::buffer(text), net::use_future));
+    wait(ws_.async_write(net::buffer(text), on(ws_.get_executor())));
   }
   void send_json(message_type t, const std::string& json_text) {
     send(protocol::make_json_message(t, next_seq_++, protocol::now_us(), json_text));
@@ -208,7 +223,7 @@ class ws_client {
   std::optional<received> read(std::chrono::milliseconds timeout = io_timeout) {
     beast::flat_buffer buf;
     try {
-      wait(ws_.async_read(buf, net::use_future), timeout);
+      wait(ws_.async_read(buf, on(ws_.get_executor())), timeout);
     } catch (const boost::system::system_error&) {
       closed = true;
       return std::nullopt;
@@ -233,7 +248,7 @@ class ws_client {
   int close_code() { return static_cast<int>(ws_.reason().code); }
   void close() {
     try {
-      wait(ws_.async_close(websocket::close_code::normal, net::use_future));
+      wait(ws_.async_close(websocket::close_code::normal, on(ws_.get_executor())));
     } catch (...) {
     }
   }
