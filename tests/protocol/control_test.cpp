@@ -206,7 +206,8 @@ TEST(control, text_limits_and_refusals) {
             parse_error::too_large);
   EXPECT_EQ(parse_message(make_clipboard(1, 0, "t", "\xED\xA0\x80")).error(),
             parse_error::bad_value);
-  const auto m = parse_message(make_paste_text(1, 0, "tech-7", "hi"));
+  const auto bytes = make_paste_text(1, 0, "tech-7", "hi");  // the view below points into it
+  const auto m = parse_message(bytes);
   ASSERT_TRUE(m);
   const auto t = parse_paste_text(m->payload);
   ASSERT_TRUE(t);
