@@ -6,9 +6,11 @@
 
 #include <cstring>
 
-#include "capture/x11/x11_handles.hpp"
+#include "x11/x11_handles.hpp"
 
 namespace visit::capture::x11 {
+
+using namespace ::visit::x11;  // the shared Xlib plumbing (src/x11)
 
 root_image::root_image(Display* display, Window root, int width, int height,
                        const bool* display_dead)

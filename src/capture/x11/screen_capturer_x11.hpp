@@ -21,9 +21,11 @@
 #include "capture/differ.hpp"
 #include "capture/screen_capturer.hpp"
 #include "capture/x11/root_image.hpp"
-#include "capture/x11/x11_handles.hpp"
+#include "x11/x11_handles.hpp"
 
 namespace visit::capture::x11 {
+
+using namespace ::visit::x11;  // the shared Xlib plumbing (src/x11)
 
 class screen_capturer_x11 final : public screen_capturer {
  public:

@@ -68,7 +68,8 @@ std::unique_ptr<input_injector_x11> input_injector_x11::create(const std::string
                                                                injection_ledger* ledger,
                                                                std::string& error) {
   std::unique_ptr<input_injector_x11> self(new input_injector_x11());
-  self->display_ = open_display(display_name.c_str(), &self->dead_);
+  self->display_ = open_display(display_name.c_str());
+  if (self->display_) on_connection_lost(self->display_.get(), &self->dead_);
   Display* d = self->display_.get();
   if (!d) {
     error = "cannot open display " + display_name;

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "input/input_injector.hpp"
-#include "input/x11/x11_connection.hpp"
+#include "x11/x11_handles.hpp"
 
 namespace visit::input::x11 {
+
+using namespace ::visit::x11;  // the shared Xlib plumbing (src/x11)
 
 // Thread-safety: one thread (the client's input thread), like the interface.
 class input_injector_x11 final : public input_injector {

@@ -20,9 +20,11 @@
 
 #include "input/injection_ledger.hpp"
 #include "input/local_input_monitor.hpp"
-#include "input/x11/x11_connection.hpp"
+#include "x11/x11_handles.hpp"
 
 namespace visit::input::x11 {
+
+using namespace ::visit::x11;  // the shared Xlib plumbing (src/x11)
 
 namespace {
 
@@ -73,7 +75,8 @@ class local_input_monitor_x11 final : public local_input_monitor {
 };
 
 bool local_input_monitor_x11::open(const std::string& display_name, std::string& error) {
-  display_ = open_display(display_name.c_str(), &dead_);
+  display_ = open_display(display_name.c_str());
+  if (display_) on_connection_lost(display_.get(), &dead_);
   Display* d = display_.get();
   if (!d) {
     error = "cannot open display " + display_name;

@@ -1,4 +1,5 @@
-// RAII for X11 resources and the error trap. Only files under capture/x11 include this.
+// RAII for X11 resources, the X error trap and survival of a lost connection, shared by the
+// X11 backends (capture/x11, input/x11). Only those backends include this.
 //
 // Thread-safety: a Display and everything made on it belong to one thread at a time (we do
 // not call XInitThreads). The error handler is process-wide and installed once.
@@ -8,7 +9,7 @@
 #include <memory>
 #include <utility>
 
-namespace visit::capture::x11 {
+namespace visit::x11 {
 
 struct display_closer {
   void operator()(Display* display) const;  // also forgets the display in the error registry
@@ -90,4 +91,4 @@ class x_error_trap {
 // After that the display is unusable and must only be closed. `dead` outlives the display.
 void on_connection_lost(Display* display, bool* dead);
 
-}  // namespace visit::capture::x11
+}  // namespace visit::x11

@@ -1,11 +1,11 @@
-#include "capture/x11/x11_handles.hpp"
+#include "x11/x11_handles.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
 #include <vector>
 
-namespace visit::capture::x11 {
+namespace visit::x11 {
 
 namespace {
 
@@ -32,7 +32,7 @@ void connection_lost(Display*, void* dead) {
 // calls the per-display exit handler (connection_lost), which marks the display dead.
 int handle_io_error(Display* display) {
   if (registered(display)) {
-    std::fprintf(stderr, "visit capture: lost the connection to the X server\n");
+    std::fprintf(stderr, "visit x11: lost the connection to the X server\n");
     return 0;
   }
   return previous_io_handler ? previous_io_handler(display) : 0;
@@ -49,8 +49,8 @@ int handle_x_error(Display* display, XErrorEvent* event) {
   if (registered(display)) {
     char text[128] = {};
     XGetErrorText(display, event->error_code, text, sizeof text);
-    std::fprintf(stderr, "visit capture: X error %s (request %d.%d, resource 0x%lx), ignored\n",
-                 text, event->request_code, event->minor_code, event->resourceid);
+    std::fprintf(stderr, "visit x11: X error %s (request %d.%d, resource 0x%lx), ignored\n", text,
+                 event->request_code, event->minor_code, event->resourceid);
     return 0;
   }
   // Another module's display: its owner decides.
@@ -93,4 +93,4 @@ void on_connection_lost(Display* display, bool* dead) {
   XSetIOErrorExitHandler(display, &connection_lost, dead);
 }
 
-}  // namespace visit::capture::x11
+}  // namespace visit::x11
