@@ -11,12 +11,15 @@ namespace json = boost::json;
 using json::error_code;
 using json::string_view;
 
-// Accepts everything except a top-level value that is not an object.
+// Accepts everything except a top-level value that is not an object. The structural bounds
+// are sized for the largest JSON message, a support_request (4 MiB: process and package lists
+// of up to 65536 entries, configuration files of up to 1 MiB); each receiver bounds its own
+// fields further.
 struct object_only_handler {
-  static constexpr std::size_t max_object_size = 4096;
-  static constexpr std::size_t max_array_size = 4096;
+  static constexpr std::size_t max_object_size = 65536;
+  static constexpr std::size_t max_array_size = 65536;
   static constexpr std::size_t max_key_size = 4096;
-  static constexpr std::size_t max_string_size = 16384;
+  static constexpr std::size_t max_string_size = 1u << 20;
 
   int depth = 0;
 

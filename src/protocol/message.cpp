@@ -13,9 +13,10 @@ namespace visit::protocol {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> close_code_names = {
-    "protocol_error", "version_mismatch", "too_large",     "unauthorized", "forbidden_origin",
-    "not_found",      "server_shutdown",  "customer_left", "replaced",
+constexpr std::array<std::string_view, 12> close_code_names = {
+    "protocol_error",   "version_mismatch", "too_large",       "unauthorized",
+    "forbidden_origin", "not_found",        "server_shutdown", "customer_left",
+    "replaced",         "code_refused",     "invalid_request", "resolved",
 };
 
 class parse_error_category_impl final : public boost::system::error_category {
@@ -29,7 +30,8 @@ class parse_error_category_impl final : public boost::system::error_category {
 [[maybe_unused]] bool is_json_type(message_type t) {
   return t == message_type::hello || t == message_type::close_reason ||
          t == message_type::screen_info || t == message_type::viewers ||
-         t == control_type::control_request || t == control_type::access_state;
+         t == control_type::control_request || t == control_type::access_state ||
+         is_request_type(t);
 }
 
 std::string_view as_text(std::span<const std::uint8_t> bytes) {
@@ -97,7 +99,8 @@ bool is_known_type(std::uint8_t type) {
     case message_type::cursor_position:
       return true;
   }
-  return is_control_type(static_cast<message_type>(type));
+  return is_control_type(static_cast<message_type>(type)) ||
+         is_request_type(static_cast<message_type>(type));
 }
 
 std::size_t max_payload_size(message_type type) {
@@ -107,9 +110,12 @@ std::size_t max_payload_size(message_type type) {
   if (type == control_type::clipboard) return max_from_prefix + max_clipboard_bytes;
   if (type == control_type::input) return max_from_prefix + 2 + max_input_events * input_event_size;
   if (type == control_type::paste_text) return max_from_prefix + max_paste_bytes;
+  if (type == request_type::support_request) return max_support_request_bytes;
+  if (type == request_type::request_filed) return max_request_filed_bytes;
+  if (type == request_type::console_event) return max_console_event_bytes;
   switch (type) {
     case message_type::hello:
-      return 16u << 10;
+      return max_hello_bytes;
     case message_type::close_reason:
       return 4u << 10;
     case message_type::screen_info:
@@ -208,6 +214,12 @@ boost::system::result<message_view> parse_message(std::span<const std::uint8_t> 
       if (!is_valid_utf8(text) || !detail::is_json_object(text)) return parse_error::bad_json;
     }
     if (ec) return static_cast<parse_error>(ec.value());
+    return m;
+  }
+
+  if (is_request_type(m.hdr.type)) {
+    auto text = as_text(m.payload);
+    if (!is_valid_utf8(text) || !detail::is_json_object(text)) return parse_error::bad_json;
     return m;
   }
 

@@ -41,6 +41,23 @@ enum class message_type : std::uint8_t {
   cursor_position = 0x13,
 };
 
+// The front-door message types (docs/protocol.md §3.4, §3.5): named constants of message_type
+// like control_type (control.hpp), so the exhaustive switches over the screen types stay
+// exhaustive. is_known_type() and max_payload_size() know them; all three carry JSON.
+namespace request_type {
+inline constexpr message_type support_request{0x05};  // customer->server, once, after hello
+inline constexpr message_type request_filed{0x06};    // server->customer, answers it
+inline constexpr message_type console_event{0x30};    // server->console on /ws/console
+}  // namespace request_type
+constexpr bool is_request_type(message_type t) {
+  const auto v = static_cast<std::uint8_t>(t);
+  return v == 0x05 || v == 0x06 || v == 0x30;
+}
+inline constexpr std::size_t max_support_request_bytes = 4u << 20;
+inline constexpr std::size_t max_request_filed_bytes = 1u << 10;
+inline constexpr std::size_t max_console_event_bytes = 1u << 20;
+inline constexpr std::size_t max_hello_bytes = 64u << 10;
+
 enum class tile_encoding : std::uint8_t { solid = 0, raw = 1, palette = 2 };
 
 // Close reasons shared with the console (web/js/protocol.js).
@@ -54,6 +71,9 @@ enum class close_code {
   server_shutdown,
   customer_left,
   replaced,
+  code_refused,     // a session code that is unknown, expired, used, or over its failure budget
+  invalid_request,  // a support_request that breaks the wizard definition (message says where)
+  resolved,         // a technician resolved the request: the session ends
 };
 std::string_view to_string(close_code c);
 // The enum value named by a close_reason `code` string, or nullopt for an unknown string.

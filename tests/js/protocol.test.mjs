@@ -77,7 +77,7 @@ test('frame fixture decodes to the expected pixels', async () => {
 test('message header refusals', () => {
   const ack = fixture('frame_ack.bin');
   for (let n = 0; n < P.HEADER_SIZE; n++) throwsReason(() => P.parseMessage(ack.subarray(0, n)), 'truncated');
-  for (const t of [0x00, 0x05, 0x14, 0xff]) {
+  for (const t of [0x00, 0x07, 0x14, 0x31, 0xff]) {
     const bad = ack.slice();
     bad[0] = t;
     throwsReason(() => P.parseMessage(bad), 'unknown_type');
@@ -104,7 +104,7 @@ test('JSON payload limits and refusals', () => {
     assert.equal(s.length, size);
     return new TextEncoder().encode(s);
   };
-  for (const [type, max] of [[P.MessageType.hello, 16384], [P.MessageType.close_reason, 4096],
+  for (const [type, max] of [[P.MessageType.hello, 65536], [P.MessageType.close_reason, 4096],
     [P.MessageType.screen_info, 1024], [P.MessageType.viewers, 1024]]) {
     assert.ok(P.parseMessage(P.makeMessage(type, 1, padded(max))));
     throwsReason(() => P.parseMessage(P.makeMessage(type, 1, padded(max + 1))), 'too_large');
@@ -227,7 +227,8 @@ test('constants match the C++ header', () => {
   assert.equal(P.HEADER_SIZE, 16);
   assert.equal(P.Limits.maxMessageSize, (8 << 20) + 16);
   assert.deepEqual(P.CLOSE_CODES, ['protocol_error', 'version_mismatch', 'too_large', 'unauthorized',
-    'forbidden_origin', 'not_found', 'server_shutdown', 'customer_left', 'replaced']);
+    'forbidden_origin', 'not_found', 'server_shutdown', 'customer_left', 'replaced', 'code_refused',
+    'invalid_request', 'resolved']);
   assert.equal(P.MAX_PAYLOAD[P.MessageType.cursor_shape], 65544);
 });
 

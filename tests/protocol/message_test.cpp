@@ -128,7 +128,10 @@ TEST(message, unknown_types_refused) {
   EXPECT_TRUE(is_known_type(0x01));
   EXPECT_TRUE(is_known_type(0x13));
   EXPECT_FALSE(is_known_type(0x00));
-  EXPECT_FALSE(is_known_type(0x05));
+  EXPECT_TRUE(is_known_type(0x05));
+  EXPECT_TRUE(is_known_type(0x30));
+  EXPECT_FALSE(is_known_type(0x07));
+  EXPECT_FALSE(is_known_type(0x31));
   EXPECT_FALSE(is_known_type(0x14));
 }
 
@@ -162,8 +165,10 @@ TEST(message, json_limits_zero_max_and_max_plus_one) {
     std::size_t max;
   };
   for (auto [type, max] :
-       {limit{message_type::hello, 16384}, limit{message_type::close_reason, 4096},
-        limit{message_type::screen_info, 1024}, limit{message_type::viewers, 1024}}) {
+       {limit{message_type::hello, 65536}, limit{message_type::close_reason, 4096},
+        limit{message_type::screen_info, 1024}, limit{message_type::viewers, 1024},
+        limit{request_type::request_filed, 1024}, limit{request_type::console_event, 1u << 20},
+        limit{request_type::support_request, 4u << 20}}) {
     EXPECT_EQ(max_payload_size(type), max);
     EXPECT_EQ(parse_message(make_json_message(type, 1, 0, "")).error(), parse_error::bad_json);
     EXPECT_TRUE(parse_message(make_json_message(type, 1, 0, json_of_size(max))));
@@ -214,7 +219,7 @@ TEST(message, error_category_and_close_codes) {
   EXPECT_EQ(ec.message(), "payload over its type's limit");
   EXPECT_EQ(close_code_for(parse_error::too_large), close_code::too_large);
   EXPECT_EQ(close_code_for(parse_error::bad_tile), close_code::protocol_error);
-  for (int c = 0; c <= static_cast<int>(close_code::replaced); ++c) {
+  for (int c = 0; c <= static_cast<int>(close_code::resolved); ++c) {
     auto code = static_cast<close_code>(c);
     EXPECT_EQ(close_code_from_string(to_string(code)), code);
   }

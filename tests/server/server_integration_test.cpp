@@ -598,10 +598,10 @@ TEST_F(server_it, malformed_customer_message_closes_only_that_connection) {
 TEST_F(server_it, oversized_text_and_out_of_sequence_messages_are_refused) {
   client c(*server);
   {
-    // A hello over its 16 KiB limit: close_reason too_large.
+    // A hello over its 64 KiB limit: close_reason too_large.
     ws_client ws(c, "/ws/customer", {});
     std::string big =
-        R"({"protocol":1,"role":"customer","name":")" + std::string(17000, 'a') + "\"}";
+        R"({"protocol":1,"role":"customer","name":")" + std::string(66000, 'a') + "\"}";
     ws.send_json(message_type::hello, big);
     auto r = ws.read();
     ASSERT_TRUE(r);

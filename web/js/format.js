@@ -67,6 +67,9 @@ const CLOSE_TEXT = {
   server_shutdown: 'The server is shutting down',
   customer_left: 'Customer disconnected',
   replaced: 'Customer reconnected elsewhere; this view was replaced',
+  code_refused: 'Session code refused',
+  invalid_request: 'Support request refused',
+  resolved: 'The request was resolved; the session ended',
 };
 
 /**

@@ -28,6 +28,9 @@ export const MessageType = Object.freeze({
   clipboard: 0x22,
   input: 0x23,
   paste_text: 0x24,
+  support_request: 0x05,
+  request_filed: 0x06,
+  console_event: 0x30,
 });
 
 export const TileEncoding = Object.freeze({ solid: 0, raw: 1, palette: 2 });
@@ -43,6 +46,9 @@ export const CloseCode = Object.freeze({
   server_shutdown: 'server_shutdown',
   customer_left: 'customer_left',
   replaced: 'replaced',
+  code_refused: 'code_refused',
+  invalid_request: 'invalid_request',
+  resolved: 'resolved',
 });
 export const CLOSE_CODES = Object.freeze(Object.values(CloseCode));
 
@@ -69,7 +75,7 @@ const MAX_FROM_PREFIX = 1 + 64;
 
 /** Payload limit per type; for fixed-size types the exact size. */
 export const MAX_PAYLOAD = Object.freeze({
-  [MessageType.hello]: 16 * 1024,
+  [MessageType.hello]: 64 * 1024,
   [MessageType.close_reason]: 4 * 1024,
   [MessageType.screen_info]: 1024,
   [MessageType.viewers]: 1024,
@@ -82,6 +88,9 @@ export const MAX_PAYLOAD = Object.freeze({
   [MessageType.clipboard]: MAX_FROM_PREFIX + 65536,
   [MessageType.input]: MAX_FROM_PREFIX + 2 + 256 * 8,
   [MessageType.paste_text]: MAX_FROM_PREFIX + 4096,
+  [MessageType.support_request]: 4 * 1024 * 1024,
+  [MessageType.request_filed]: 1024,
+  [MessageType.console_event]: 1024 * 1024,
 });
 
 const JSON_TYPES = new Set([
@@ -91,6 +100,9 @@ const JSON_TYPES = new Set([
   MessageType.viewers,
   MessageType.control_request,
   MessageType.access_state,
+  MessageType.support_request,
+  MessageType.request_filed,
+  MessageType.console_event,
 ]);
 
 export const InputKind = Object.freeze({ pointer_move: 0, button: 1, wheel: 2, key: 3, special: 4 });
