@@ -17,11 +17,26 @@ std::vector<std::uint8_t> raw_message(std::uint8_t type, std::size_t payload_siz
 }
 
 // A JSON object of exactly `size` bytes: {"a":"xxxx..."}.
+// A JSON object of exactly `size` bytes (>= 8): string members of at most 16 KiB each, so
+// the large JSON types stay within the parser's structural bounds.
 std::string json_of_size(std::size_t size) {
-  std::string s = R"({"a":")";
-  s.append(size - s.size() - 2, 'x');
-  s += "\"}";
-  return s;
+  std::string s = "{";
+  for (int i = 0;; ++i) {
+    std::string key = "\"a" + std::to_string(i) + "\":\"";
+    std::size_t fixed = s.size() + (i > 0 ? 1 : 0) + key.size() + 2;  // quote + brace
+    std::size_t room = size - fixed;
+    if (room <= 16384) {
+      if (i > 0) s += ',';
+      s += key;
+      s.append(room, 'x');
+      s += "\"}";
+      return s;
+    }
+    if (i > 0) s += ',';
+    s += key;
+    s.append(16000, 'x');
+    s += '"';
+  }
 }
 
 TEST(message, header_round_trip) {
