@@ -1,10 +1,11 @@
 // run(): validates the spec, runs the collector on a worker thread of its own and waits at
 // most limits.time (+ a little for the collector to wrap up); bounds the data it returns.
+#include "collect/collect.hpp"
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
-#include "collect/collect.hpp"
 #include "collect/collectors.hpp"
 #include "collect/support.hpp"
 
@@ -78,7 +79,9 @@ std::int64_t since(clock::time_point start) {
 
 }  // namespace
 
-bool is_live(const context& ctx) { return ctx.root.lexically_normal() == "/"; }
+bool is_live(const context& ctx) {
+  return ctx.root.lexically_normal() == "/";
+}
 
 program_request program_for(const context& ctx, const budget& b, std::string name,
                             std::vector<std::string> args, std::chrono::milliseconds reserve) {

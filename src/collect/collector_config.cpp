@@ -36,8 +36,10 @@ resolved_path resolve(const std::filesystem::path& root, std::string_view path) 
       if (slash == std::string_view::npos) break;
       text.remove_prefix(slash + 1);
     }
-    if (front) todo.insert(todo.begin(), parts.begin(), parts.end());
-    else todo.insert(todo.end(), parts.begin(), parts.end());
+    if (front)
+      todo.insert(todo.begin(), parts.begin(), parts.end());
+    else
+      todo.insert(todo.end(), parts.begin(), parts.end());
   };
   push_parts(path, false);
   std::vector<std::string> done;
@@ -144,8 +146,7 @@ outcome collect_config(const json::object& spec, const context& ctx, budget& b) 
         item["value"] = valid_utf8(value);
         if (result.out_truncated) item["truncated"] = true;
       } else {
-        auto limit =
-            std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline - now);
+        auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline - now);
         std::string why = "not available: " + program_failure(request, result, limit);
         if (result.how == program_result::outcome::not_found) unavailable = why;
         item["error"] = why;

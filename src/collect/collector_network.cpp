@@ -116,7 +116,7 @@ void file_interfaces(const context& ctx, std::map<std::string, interface_info>& 
 
 json::object proxy_environment() {
   json::object out;
-  static constexpr const char* names[] = {"http_proxy", "https_proxy", "ftp_proxy", "all_proxy",
+  static constexpr const char* names[] = {"http_proxy", "https_proxy", "ftp_proxy",   "all_proxy",
                                           "no_proxy",   "HTTP_PROXY",  "HTTPS_PROXY", "FTP_PROXY",
                                           "ALL_PROXY",  "NO_PROXY"};
   for (const char* name : names) {
@@ -134,8 +134,8 @@ json::object proxy_environment() {
 // schemas); nothing else of the client's environment reaches the program.
 std::vector<std::string> gsettings_environment() {
   std::vector<std::string> out;
-  for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_DIRS", "XDG_RUNTIME_DIR",
-                           "DBUS_SESSION_BUS_ADDRESS"})
+  for (const char* name :
+       {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_DIRS", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS"})
     if (const char* value = std::getenv(name)) out.push_back(std::string(name) + "=" + value);
   return out;
 }
@@ -143,8 +143,10 @@ std::vector<std::string> gsettings_environment() {
 outcome collect_network(const json::object&, const context& ctx, budget& b) {
   json::object data;
   std::map<std::string, interface_info> interfaces;
-  if (is_live(ctx)) live_interfaces(interfaces, b.lim.max_items);
-  else file_interfaces(ctx, interfaces, b.lim.max_items);
+  if (is_live(ctx))
+    live_interfaces(interfaces, b.lim.max_items);
+  else
+    file_interfaces(ctx, interfaces, b.lim.max_items);
   json::array list;
   for (auto& [name, info] : interfaces) {
     if (b.full(list.size())) break;
@@ -166,8 +168,10 @@ outcome collect_network(const json::object&, const context& ctx, budget& b) {
   data["routes6"] = parse::routes_v6(route6.content, b.lim.max_items);
 
   auto resolv = read_bounded(under_root(ctx.root, "/etc/resolv.conf"), 64 * 1024);
-  if (resolv.error) data["dns"] = {{"error", "/etc/resolv.conf: " + error_text(resolv.error)}};
-  else data["dns"] = parse::resolv_conf(resolv.content);
+  if (resolv.error)
+    data["dns"] = {{"error", "/etc/resolv.conf: " + error_text(resolv.error)}};
+  else
+    data["dns"] = parse::resolv_conf(resolv.content);
 
   json::object proxy{{"environment", proxy_environment()}};
   // GNOME's proxy settings; leave a quarter of the budget for the rest.
@@ -181,9 +185,9 @@ outcome collect_network(const json::object&, const context& ctx, budget& b) {
     proxy["gnome"] = parse::gsettings_list(result.out, 256);
   else
     proxy["gnome"] =
-        "not available: " +
-        program_failure(request, result,
-                        std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline - now));
+        "not available: " + program_failure(request, result,
+                                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                request.deadline - now));
   data["proxy"] = std::move(proxy);
   return outcome::ok(std::move(data));
 }

@@ -39,7 +39,9 @@ std::filesystem::path proc_file(const context& ctx, std::uint32_t pid, std::stri
 }
 
 // The process went away between the listing and the read: neither listed nor "unreadable".
-bool vanished(int error) { return error == ENOENT || error == ESRCH; }
+bool vanished(int error) {
+  return error == ENOENT || error == ESRCH;
+}
 
 std::map<std::uint32_t, std::string> users(const context& ctx) {
   // /etc/passwd only: NSS (LDAP, sssd) could block, and fixtures need a file.
@@ -54,7 +56,8 @@ std::string base_name(std::string_view path) {
 
 // True when the process runs the program `wanted`: its executable's name, its command name
 // (the kernel keeps 15 bytes of it) or the name in argv[0].
-bool runs(const context& ctx, std::uint32_t pid, const std::string& comm, const std::string& wanted) {
+bool runs(const context& ctx, std::uint32_t pid, const std::string& comm,
+          const std::string& wanted) {
   if (comm == wanted || (comm.size() == 15 && wanted.starts_with(comm))) return true;
   std::error_code ec;
   auto exe = std::filesystem::read_symlink(proc_file(ctx, pid, "exe"), ec);

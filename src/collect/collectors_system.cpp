@@ -31,7 +31,8 @@ std::optional<std::string> read_line(const context& ctx, std::string_view path) 
 outcome collect_os(const json::object&, const context& ctx, budget&) {
   json::object data;
   auto release = read_bounded(under_root(ctx.root, "/etc/os-release"), small_file);
-  if (release.error) release = read_bounded(under_root(ctx.root, "/usr/lib/os-release"), small_file);
+  if (release.error)
+    release = read_bounded(under_root(ctx.root, "/usr/lib/os-release"), small_file);
   data["os_release"] = release.error ? json::object{} : parse::os_release(release.content);
 
   json::object uname_fields;
@@ -50,8 +51,10 @@ outcome collect_os(const json::object&, const context& ctx, budget&) {
     if (auto v = read_line(ctx, "/proc/sys/kernel/ostype")) uname_fields["sysname"] = *v;
     if (auto v = read_line(ctx, "/proc/sys/kernel/osrelease")) uname_fields["release"] = *v;
     if (auto v = read_line(ctx, "/proc/sys/kernel/version")) uname_fields["version"] = *v;
-    if (auto v = read_line(ctx, "/proc/sys/kernel/hostname")) data["hostname"] = *v;
-    else if (auto h = read_line(ctx, "/etc/hostname")) data["hostname"] = *h;
+    if (auto v = read_line(ctx, "/proc/sys/kernel/hostname"))
+      data["hostname"] = *v;
+    else if (auto h = read_line(ctx, "/etc/hostname"))
+      data["hostname"] = *h;
   }
   data["uname"] = std::move(uname_fields);
 

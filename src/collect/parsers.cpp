@@ -33,8 +33,10 @@ void for_each_line(std::string_view text, Fn&& fn) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -164,10 +166,14 @@ meminfo memory(std::string_view text) {
       if (*value > UINT64_MAX / 1024) return;
       *value *= 1024;
     }
-    if (key == "MemTotal") out.total_bytes = value;
-    else if (key == "MemAvailable") out.available_bytes = value;
-    else if (key == "SwapTotal") out.swap_total_bytes = value;
-    else if (key == "SwapFree") out.swap_free_bytes = value;
+    if (key == "MemTotal")
+      out.total_bytes = value;
+    else if (key == "MemAvailable")
+      out.available_bytes = value;
+    else if (key == "SwapTotal")
+      out.swap_total_bytes = value;
+    else if (key == "SwapFree")
+      out.swap_free_bytes = value;
   });
   return out;
 }
@@ -181,8 +187,10 @@ cpuinfo cpu(std::string_view text) {
     std::string_view key = trim(line.substr(0, colon));
     std::string_view value = trim(line.substr(colon + 1));
     if (key == "processor") {
-      if (number<unsigned>(value)) ++out.logical;
-      else if (fallback.empty()) fallback = text_field(value, 256);  // old ARM: the model
+      if (number<unsigned>(value))
+        ++out.logical;
+      else if (fallback.empty())
+        fallback = text_field(value, 256);  // old ARM: the model
     } else if (key == "model name" && out.model.empty()) {
       out.model = text_field(value, 256);
     } else if ((key == "Processor" || key == "Hardware" || key == "cpu model" || key == "cpu") &&
@@ -213,12 +221,12 @@ std::vector<mount_entry> mounts(std::string_view text, std::size_t max_entries) 
 
 bool is_pseudo_fs(std::string_view fs_type) {
   static constexpr std::string_view pseudo[] = {
-      "proc",       "sysfs",      "devtmpfs",   "devpts",     "tmpfs",       "cgroup",
-      "cgroup2",    "securityfs", "pstore",     "debugfs",    "tracefs",     "mqueue",
-      "hugetlbfs",  "fusectl",    "configfs",   "bpf",        "autofs",      "binfmt_misc",
-      "rpc_pipefs", "nsfs",       "efivarfs",   "ramfs",      "selinuxfs",   "rootfs",
-      "nfsd",       "devfs",      "usbfs",      "fuse.portal", "fuse.gvfsd-fuse",
-      "squashfs",   "sockfs",     "pipefs",     "anon_inodefs"};
+      "proc",       "sysfs",      "devtmpfs",    "devpts",      "tmpfs",           "cgroup",
+      "cgroup2",    "securityfs", "pstore",      "debugfs",     "tracefs",         "mqueue",
+      "hugetlbfs",  "fusectl",    "configfs",    "bpf",         "autofs",          "binfmt_misc",
+      "rpc_pipefs", "nsfs",       "efivarfs",    "ramfs",       "selinuxfs",       "rootfs",
+      "nfsd",       "devfs",      "usbfs",       "fuse.portal", "fuse.gvfsd-fuse", "squashfs",
+      "sockfs",     "pipefs",     "anon_inodefs"};
   return std::find(std::begin(pseudo), std::end(pseudo), fs_type) != std::end(pseudo);
 }
 
@@ -278,7 +286,8 @@ json::object resolv_conf(std::string_view text) {
     auto parts = fields(line, max_entries + 1);
     if (parts.empty() || parts[0].front() == '#' || parts[0].front() == ';') return;
     if (parts[0] == "nameserver" && parts.size() >= 2) {
-      if (nameservers.size() < max_entries) nameservers.push_back(json::string(text_field(parts[1], 256)));
+      if (nameservers.size() < max_entries)
+        nameservers.push_back(json::string(text_field(parts[1], 256)));
     } else if (parts[0] == "search" || parts[0] == "domain") {
       search.clear();  // the last search or domain line wins
       for (std::size_t i = 1; i < parts.size() && search.size() < max_entries; ++i)
@@ -444,23 +453,24 @@ json::object package(std::string_view name, std::string_view version, std::strin
 
 json::array dpkg_packages(std::string_view text, std::size_t max_items, bool last_line_cut,
                           bool& truncated) {
-  return package_lines(text, max_items, last_line_cut, truncated,
-                       [](const std::vector<std::string_view>& parts) -> std::optional<json::object> {
-                         if (parts.size() < 3 || trim(parts[0]).empty()) return std::nullopt;
-                         // Status-Abbrev "ii ": the second letter says "installed".
-                         if (parts.size() >= 4 && (parts[3].size() < 2 || parts[3][1] != 'i'))
-                           return std::nullopt;
-                         return package(trim(parts[0]), trim(parts[1]), trim(parts[2]));
-                       });
+  return package_lines(
+      text, max_items, last_line_cut, truncated,
+      [](const std::vector<std::string_view>& parts) -> std::optional<json::object> {
+        if (parts.size() < 3 || trim(parts[0]).empty()) return std::nullopt;
+        // Status-Abbrev "ii ": the second letter says "installed".
+        if (parts.size() >= 4 && (parts[3].size() < 2 || parts[3][1] != 'i')) return std::nullopt;
+        return package(trim(parts[0]), trim(parts[1]), trim(parts[2]));
+      });
 }
 
 json::array rpm_packages(std::string_view text, std::size_t max_items, bool last_line_cut,
                          bool& truncated) {
-  return package_lines(text, max_items, last_line_cut, truncated,
-                       [](const std::vector<std::string_view>& parts) -> std::optional<json::object> {
-                         if (parts.size() < 3 || trim(parts[0]).empty()) return std::nullopt;
-                         return package(trim(parts[0]), trim(parts[1]), trim(parts[2]));
-                       });
+  return package_lines(
+      text, max_items, last_line_cut, truncated,
+      [](const std::vector<std::string_view>& parts) -> std::optional<json::object> {
+        if (parts.size() < 3 || trim(parts[0]).empty()) return std::nullopt;
+        return package(trim(parts[0]), trim(parts[1]), trim(parts[2]));
+      });
 }
 
 namespace {
@@ -531,8 +541,10 @@ json::array journal(std::string_view text, std::size_t max_entries, std::size_t 
     row["time"] = *time;
     if (auto p = journal_string(*entry, "PRIORITY", 8))
       if (auto n = number<int>(*p)) row["priority"] = *n;
-    if (auto s = journal_string(*entry, "SYSLOG_IDENTIFIER", 128)) row["identifier"] = *s;
-    else if (auto c = journal_string(*entry, "_COMM", 128)) row["identifier"] = *c;
+    if (auto s = journal_string(*entry, "SYSLOG_IDENTIFIER", 128))
+      row["identifier"] = *s;
+    else if (auto c = journal_string(*entry, "_COMM", 128))
+      row["identifier"] = *c;
     if (auto u = journal_string(*entry, "_SYSTEMD_UNIT", 256)) row["unit"] = *u;
     if (auto p = journal_string(*entry, "_PID", 16))
       if (auto n = number<std::uint32_t>(*p)) row["pid"] = *n;

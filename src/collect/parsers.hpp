@@ -24,8 +24,8 @@ struct meminfo {
 meminfo memory(std::string_view text);  // /proc/meminfo
 
 struct cpuinfo {
-  std::string model;      // "model name" (x86), else "Processor"/"Hardware"/"cpu model"
-  unsigned logical = 0;   // "processor" entries
+  std::string model;     // "model name" (x86), else "Processor"/"Hardware"/"cpu model"
+  unsigned logical = 0;  // "processor" entries
 };
 cpuinfo cpu(std::string_view text);  // /proc/cpuinfo
 

@@ -96,8 +96,8 @@ program_result run_program(const program_request& request) {
   ::posix_spawnattr_setpgroup(&attributes, 0);
   ::posix_spawnattr_setsigmask(&attributes, &empty);
   ::posix_spawnattr_setsigdefault(&attributes, &defaults);
-  ::posix_spawnattr_setflags(&attributes,
-                             POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  ::posix_spawnattr_setflags(
+      &attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<std::string> argv_text{request.name};
   argv_text.insert(argv_text.end(), request.args.begin(), request.args.end());
@@ -132,8 +132,7 @@ program_result run_program(const program_request& request) {
       timed_out = true;
       break;
     }
-    auto remaining =
-        std::chrono::ceil<std::chrono::milliseconds>(request.deadline - now).count();
+    auto remaining = std::chrono::ceil<std::chrono::milliseconds>(request.deadline - now).count();
     pollfd fds[2];
     nfds_t count = 0;
     for (int fd : {out.fd[0], err.fd[0]})

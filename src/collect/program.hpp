@@ -12,8 +12,8 @@
 namespace visit::collect {
 
 struct program_request {
-  std::string name;                // "dpkg-query"; searched in `dirs`, never via PATH
-  std::vector<std::string> args;   // argv[1..]
+  std::string name;               // "dpkg-query"; searched in `dirs`, never via PATH
+  std::vector<std::string> args;  // argv[1..]
   std::vector<std::filesystem::path> dirs;
   std::chrono::steady_clock::time_point deadline;
   std::size_t max_stdout = 1 << 20;
@@ -24,11 +24,11 @@ struct program_request {
 struct program_result {
   enum class outcome { exited, not_found, timed_out, spawn_failed };
   outcome how = outcome::spawn_failed;
-  int exit_code = -1;           // when exited normally; -1 when killed by a signal
-  std::string out;              // at most max_stdout bytes
-  bool out_truncated = false;   // stdout passed the cap; the program was stopped there
-  std::string err;              // first KiB of stderr
-  std::string error;            // spawn failure text
+  int exit_code = -1;          // when exited normally; -1 when killed by a signal
+  std::string out;             // at most max_stdout bytes
+  bool out_truncated = false;  // stdout passed the cap; the program was stopped there
+  std::string err;             // first KiB of stderr
+  std::string error;           // spawn failure text
 };
 
 program_result run_program(const program_request& request);

@@ -12,7 +12,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 8> names = {"os",        "hardware", "network", "processes",
+constexpr std::array<std::string_view, 8> names = {"os",        "hardware", "network",  "processes",
                                                    "libraries", "config",   "packages", "journal"};
 constexpr std::size_t max_config_entries = 64;
 
@@ -27,8 +27,8 @@ bool valid_schema(std::string_view s) {
   if (s.empty() || s.size() > 255 || s.front() == '.' || s.front() == '-' || s.back() == '.')
     return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
   });
 }
 
@@ -46,7 +46,9 @@ std::string bounded(std::string_view s) {
   return out;
 }
 
-std::string quoted(std::string_view s) { return "\"" + bounded(s) + "\""; }
+std::string quoted(std::string_view s) {
+  return "\"" + bounded(s) + "\"";
+}
 
 std::optional<std::string> check_range(const json::object& spec, std::string_view id,
                                        std::string_view key, std::int64_t low, std::int64_t high) {
@@ -95,7 +97,9 @@ std::optional<std::string> check_config(const json::object& spec) {
 
 }  // namespace
 
-std::span<const std::string_view> known_collectors() { return names; }
+std::span<const std::string_view> known_collectors() {
+  return names;
+}
 
 std::optional<std::string> config_path_problem(std::string_view path) {
   if (path.size() > 4096) return "path too long";
@@ -124,13 +128,14 @@ std::optional<std::string> config_path_problem(std::string_view path) {
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
-  static constexpr std::string_view secret_files[] = {
-      "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/security/opasswd"};
+  static constexpr std::string_view secret_files[] = {"/etc/shadow", "/etc/shadow-", "/etc/gshadow",
+                                                      "/etc/gshadow-", "/etc/security/opasswd"};
   static constexpr std::string_view secret_dirs[] = {
-      "/etc/ssl/private/", "/etc/NetworkManager/system-connections/", "/etc/wpa_supplicant/",
-      "/etc/ipsec.d/private/", "/etc/openvpn/", "/etc/wireguard/"};
-  bool secret = std::find(std::begin(secret_files), std::end(secret_files), normal) !=
-                std::end(secret_files);
+      "/etc/ssl/private/",    "/etc/NetworkManager/system-connections/",
+      "/etc/wpa_supplicant/", "/etc/ipsec.d/private/",
+      "/etc/openvpn/",        "/etc/wireguard/"};
+  bool secret =
+      std::find(std::begin(secret_files), std::end(secret_files), normal) != std::end(secret_files);
   for (auto dir : secret_dirs) secret = secret || normal.starts_with(dir);
   std::string_view name = std::string_view(normal).substr(normal.rfind('/') + 1);
   if (normal.starts_with("/etc/ssh/") && name.find("key") != std::string_view::npos &&
@@ -165,7 +170,8 @@ std::optional<std::string> check_spec(const json::object& spec) {
     if (auto* p = spec.if_contains("process")) {
       auto* name = p->if_string();
       if (!name || name->empty() || name->size() > 255 ||
-          std::string_view(*name).find_first_of(std::string_view("/\0", 2)) != std::string_view::npos)
+          std::string_view(*name).find_first_of(std::string_view("/\0", 2)) !=
+              std::string_view::npos)
         return "libraries.process: must be a program name (1 to 255 bytes, no \"/\")";
     }
   }
