@@ -10,7 +10,7 @@ import { viewerSocketUrl } from './routes.js';
 import { closeText } from './format.js';
 import { Limits } from './protocol.js';
 import {
-  accessLabel, holdsControl, reasonText, utf8Length, truncateUtf8, SPECIAL_MENU, READ_ONLY, FULL_ACCESS,
+  accessLabel, holdsControl, reasonText, utf8Length, SPECIAL_MENU, READ_ONLY, FULL_ACCESS,
 } from './input_model.js';
 import { attachInput } from './input_capture.js';
 
@@ -127,6 +127,8 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   keysMenu.appendChild(pasteItem);
   const keysWrap = el('div', { className: 'menu-wrap' }, keysBtn, keysMenu);
   const sendClipBtn = el('button', { type: 'button', className: 'btn btn-small btn-ghost-dark', id: 'send-clipboard', text: 'Send clipboard', title: "Put your clipboard text on the customer's clipboard" });
+  // What became of the last clipboard send (sent, or why not): text only.
+  const clipStatus = el('span', { className: 'clip-status', id: 'clipboard-status', role: 'status', 'aria-live': 'polite' });
   const controlBar = el(
     'div',
     { className: 'control-bar', role: 'toolbar', 'aria-label': 'Remote control' },
@@ -137,6 +139,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
     requestBtn,
     keysWrap,
     sendClipBtn,
+    clipStatus,
   );
 
   // Received clipboard text (the customer's), shown until dismissed.
@@ -291,6 +294,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
     sendClipBtn.disabled = !mine;
     screenCanvas.setAttribute('aria-label', mine ? "Customer's screen — you have control; click to type" : "Customer's screen");
     if (!mine) {
+      setClipStatus('');
       closeMenu();
       if (dialog.open) dialog.close();
     }
@@ -335,7 +339,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   function updateDialogCount() {
     const n = utf8Length(dlgArea.value);
     const max = dialogLimit();
-    setText(dlgCount, `${n} / ${max} bytes`);
+    setText(dlgCount, n > max ? `${n} / ${max} bytes — too large, nothing is sent` : `${n} / ${max} bytes`);
     dlgCount.classList.toggle('over', n > max);
     dlgSend.disabled = n > max || (dialogKind === 'paste' && n === 0);
   }
@@ -365,9 +369,19 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
       capture.releaseHeld();
       worker.postMessage({ op: 'paste', text });
     } else {
-      worker.postMessage({ op: 'clipboard', text });
+      postClipboard(text);
     }
     dialog.close();
+  }
+
+  function setClipStatus(text, bad = false) {
+    setText(clipStatus, text);
+    clipStatus.classList.toggle('bad', bad);
+  }
+
+  function postClipboard(text) {
+    worker.postMessage({ op: 'clipboard', text });
+    setClipStatus(`Clipboard sent (${utf8Length(text)} bytes)`);
   }
 
   async function sendClipboard() {
@@ -383,11 +397,13 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
       return;
     }
     if (!inControl() || !worker) return;
-    if (utf8Length(text) > Limits.maxClipboardBytes) {
-      openTextDialog('clipboard', truncateUtf8(text, Limits.maxClipboardBytes));
+    const n = utf8Length(text);
+    if (n > Limits.maxClipboardBytes) {
+      // All or nothing: a cut text on the customer's clipboard would be a silent surprise.
+      setClipStatus(`Clipboard not sent: ${n} bytes, the limit is ${Limits.maxClipboardBytes} bytes`, true);
       return;
     }
-    worker.postMessage({ op: 'clipboard', text });
+    postClipboard(text);
   }
 
   function showClipboard(text) {
