@@ -159,3 +159,17 @@ test('Monitor 1 alone and back to All monitors', async () => {
   const all = await rect('.stage');
   assert.ok(Math.abs(all.width / all.height - SCREEN.width / SCREEN.height) < 0.01);
 });
+
+test('a monitor layout change during the session reaches the console (RandR event -> screen_info)', async () => {
+  const env = { ...process.env, DISPLAY: x.display };
+  await run('xrandr', ['--delmonitor', 'right'], { env });
+  await alice.locator('#monitor-select').waitFor({ state: 'hidden', timeout: 5000 });
+  await run('xrandr', ['--setmonitor', 'right', '1024/270x768/200+1024+0', 'none'], { env });
+  await alice.locator('#monitor-select').waitFor({ state: 'visible', timeout: 5000 });
+  assert.equal(await alice.locator('#monitor-select option').count(), 3);
+  // The screen stays whole and live: the canvas still covers 2048×768.
+  assert.deepEqual(await alice.evaluate(async () => {
+    const s = await window.visitViewer.stats();
+    return [s.width, s.height];
+  }), [2048, 768]);
+});
