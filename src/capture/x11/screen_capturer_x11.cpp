@@ -152,7 +152,9 @@ void screen_capturer_x11::handle_event(XEvent& event) {
     size_dirty_ = true;
   } else if (event.type == ConfigureNotify && event.xconfigure.window == root_) {
     if (randr_event_base_ >= 0) XRRUpdateConfiguration(&event);
-    if (event.xconfigure.width != width_ || event.xconfigure.height != height_) size_dirty_ = true;
+    // Also without a new size: RandR announces a new monitor layout (xrandr --setmonitor) with a
+    // root ConfigureNotify only; update_size() re-reads the monitors.
+    size_dirty_ = true;
   }
 }
 
