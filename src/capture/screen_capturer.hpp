@@ -21,6 +21,13 @@ struct cursor_image {
   std::uint64_t serial = 0;
 };
 
+// One monitor of the screen (X11: a RandR monitor), in screen pixels, clipped to the screen.
+struct monitor_area {
+  rect area;
+  bool primary = false;
+  bool operator==(const monitor_area&) const = default;
+};
+
 struct cursor_state {
   int x = 0, y = 0;
   bool visible = true;
@@ -58,6 +65,10 @@ class screen_capturer {
   // Cursor: a new image when its serial changed since the last call, and the position.
   virtual std::optional<cursor_image> cursor_if_changed() = 0;
   virtual cursor_state cursor_position() = 0;
+
+  // The screen's monitors, sorted left to right then top to bottom, as of the last
+  // capture(); empty when the platform cannot tell (one monitor: the whole screen).
+  virtual std::vector<monitor_area> monitors() const { return {}; }
 };
 
 // How the platform capturer may work. The defaults are what production uses; the other

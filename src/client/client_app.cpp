@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <csignal>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "client/input_sink.hpp"
 #include "client/uplink_mailbox.hpp"
 #include "client/x11_input_sink.hpp"
+#include "input/clipboard.hpp"
 #include "net/direct_dialer.hpp"
 
 #ifndef VISIT_VERSION
@@ -71,26 +73,56 @@ int run_client(const client_options& options) {
     if (!injecting_sink) log_line("cannot inject input (" + error + "): remote input only logged");
   }
   input_sink& sink = injecting_sink ? static_cast<input_sink&>(*injecting_sink) : logging_sink;
-  local_input_watch* watch_ptr = nullptr;
+  // Run on the network thread after every access change, outside access_control's own call.
+  std::function<void()> after_access_change;
   access_control access(
       sink, local_input_policy{options.local_input_pause},
       [] { return std::chrono::steady_clock::now(); },
-      [&session, &io, &watch_ptr](const std::string& json) {
+      [&session, &io, &after_access_change](const std::string& json) {
         session.send_access_state(json);
-        // Start or stop the monitor outside access_control's own call.
-        if (watch_ptr != nullptr) {
-          asio::post(io, [&watch_ptr] {
-            if (watch_ptr != nullptr) watch_ptr->sync();
-          });
-        }
+        asio::post(io, [&after_access_change] {
+          if (after_access_change) after_access_change();
+        });
       },
       [](const std::string& line) { log_line(line); });
   std::optional<local_input_watch> watch;
-  if (injecting_sink) {
-    watch.emplace(io, access, options.display, ledger);
-    watch_ptr = &*watch;
-  }
+  if (injecting_sink) watch.emplace(io, access, options.display, ledger);
   session.set_access_control(&access, &sink);
+
+  // The clipboard (protocol.md §9.4), both ways and only in Full-Access: the controller's text
+  // becomes the desktop's clipboard; the customer's copies are read only while Full-Access
+  // (watching) and sent to the controller. With --no-input, no clipboard either.
+  std::unique_ptr<input::clipboard> clipboard;
+  if (!options.no_input) {
+    clipboard = input::make_clipboard(
+        options.display,
+        [&io, &session](const input::clipboard_change& change) {
+          // Clipboard thread: hand over to the network thread.
+          asio::post(io, [&session, change] {
+            if (!change.ok) {
+              log_line("clipboard: the customer's clipboard not sent: " + change.why);
+              return;
+            }
+            std::string why;
+            if (session.send_clipboard(change.text, why)) {
+              log_line("clipboard: " + std::to_string(change.text.size()) +
+                       " bytes sent to the controller");
+            } else {
+              log_line("clipboard: the customer's clipboard not sent: " + why);
+            }
+          });
+        },
+        error);
+    if (!clipboard) log_line("clipboard unavailable (" + error + ")");
+  }
+  if (clipboard) {
+    session.set_clipboard_target(
+        [&clipboard](const std::string& text) { clipboard->set_text(text); });
+  }
+  after_access_change = [&watch, &clipboard, &access] {
+    if (watch) watch->sync();
+    if (clipboard) clipboard->set_watching(access.mode() == access_mode::full_access);
+  };
   ctl_server ctl(io, access);
   const std::string ctl_path =
       options.ctl_socket.empty() ? default_ctl_socket_path() : options.ctl_socket;

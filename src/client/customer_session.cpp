@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <cstdio>
+#include <utility>
 
 #include "client/client_log.hpp"
 
@@ -138,6 +139,29 @@ void customer_session::send_access_state(const std::string& json) {
   pump();
 }
 
+bool customer_session::send_clipboard(const std::string& text, std::string& why) {
+  if (text.size() > protocol::max_clipboard_bytes) {
+    why = "too large (" + std::to_string(text.size()) + " bytes, over 64 KiB)";
+    return false;
+  }
+  if (!protocol::is_valid_utf8(text)) {
+    why = "not UTF-8 text";
+    return false;
+  }
+  if (access_ == nullptr || access_->mode() != access_mode::full_access) {
+    why = "not in full access";
+    return false;
+  }
+  if (!connection_ || !protocol_ || !protocol_->welcomed() || stopping_ ||
+      !server_access_control_) {
+    why = "not connected";
+    return false;
+  }
+  clipboard_out_ = protocol::make_clipboard(0, protocol::now_us(), {}, text);
+  pump();
+  return true;
+}
+
 void customer_session::on_control_event(server_event& e) {
   if (access_ == nullptr || sink_ == nullptr) return;
   if (!server_access_control_ && e.what == server_event::kind::control_request) {
@@ -172,9 +196,14 @@ void customer_session::on_control_event(server_event& e) {
       }
       return;
     case server_event::kind::clipboard:
-      // Accepted like input; setting the local clipboard comes with the window (not yet).
-      if (!access_->accept_input(e.technician_id))
+      // Accepted like input (Full-Access, from the controller); parse_clipboard already
+      // checked the size cap and UTF-8.
+      if (!access_->accept_input(e.technician_id)) {
         log_line("dropped clipboard from " + e.technician_id);
+      } else {
+        log_line("clipboard: " + std::to_string(e.text.size()) + " bytes from " + e.technician_id);
+        if (clipboard_apply_) clipboard_apply_(e.text);
+      }
       return;
     default:
       return;
@@ -201,6 +230,15 @@ void customer_session::pump() {
     protocol_->stamp(m, false);
     connection_->send(std::move(m));
   }
+  if (!clipboard_out_.empty() &&
+      (access_ == nullptr || access_->mode() != access_mode::full_access)) {
+    clipboard_out_.clear();  // control ended before it went out
+  }
+  if (connection_->can_send() && !clipboard_out_.empty()) {
+    auto m = std::exchange(clipboard_out_, {});
+    protocol_->stamp(m, false);
+    connection_->send(std::move(m));
+  }
   while (connection_->can_send()) {
     auto m = mailbox_.take_next();
     if (!m) return;
@@ -215,6 +253,7 @@ void customer_session::on_closed(const net::wss_failure& f) {
   const bool was_welcomed = protocol_ && protocol_->welcomed();
   protocol_.reset();
   control_out_.clear();
+  clipboard_out_.clear();
   server_access_control_ = false;
   if (access_ != nullptr && was_welcomed) access_->on_disconnected();
   request_id_.clear();

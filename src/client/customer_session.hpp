@@ -65,6 +65,17 @@ class customer_session {
   // (an older server refuses unknown messages).
   void send_access_state(const std::string& json);
 
+  // Where the controller's clipboard text goes once accepted (protocol.md §9.4): set before
+  // start(); without it an accepted clipboard is only logged.
+  void set_clipboard_target(std::function<void(const std::string&)> apply) {
+    clipboard_apply_ = std::move(apply);
+  }
+  // The customer's clipboard text for the controller: sent only while access_control is in
+  // Full-Access and the server takes access control; otherwise dropped (returns false with
+  // `why`). Latest wins: an earlier text not yet written is replaced. `text` must be valid
+  // UTF-8 of at most protocol::max_clipboard_bytes (checked: refused otherwise).
+  bool send_clipboard(const std::string& text, std::string& why);
+
   // The current support request id, empty when not connected (network thread).
   const std::string& request_id() const { return request_id_; }
 
@@ -103,6 +114,8 @@ class customer_session {
   input_sink* sink_ = nullptr;
   bool server_access_control_ = false;  // this connection's server takes access_state
   std::deque<std::vector<std::uint8_t>> control_out_;  // access_state, before screen data
+  std::vector<std::uint8_t> clipboard_out_;  // the customer's clipboard, latest wins; empty = none
+  std::function<void(const std::string&)> clipboard_apply_;
 };
 
 }  // namespace visit::client

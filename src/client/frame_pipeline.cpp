@@ -38,10 +38,29 @@ std::optional<capture::cursor_image> fit_cursor(capture::cursor_image img) {
   return img;
 }
 
-std::vector<std::uint8_t> screen_info_message(int width, int height) {
+// The optional "monitors" member (protocol.md §3.7): left out when the platform cannot tell
+// or there is one monitor covering the whole screen.
+std::string monitors_json(const std::vector<capture::monitor_area>& monitors, int width,
+                          int height) {
+  if (monitors.empty() || monitors.size() > protocol::max_monitors) return {};
+  if (monitors.size() == 1 && monitors[0].area == rect{0, 0, width, height}) return {};
+  std::string out = ",\"monitors\":[";
+  for (std::size_t i = 0; i < monitors.size(); ++i) {
+    const rect& a = monitors[i].area;
+    if (i > 0) out += ",";
+    out += "{\"x\":" + std::to_string(a.x) + ",\"y\":" + std::to_string(a.y) +
+           ",\"width\":" + std::to_string(a.w) + ",\"height\":" + std::to_string(a.h) +
+           ",\"primary\":" + (monitors[i].primary ? "true" : "false") + "}";
+  }
+  return out + "]";
+}
+
+std::vector<std::uint8_t> screen_info_message(int width, int height,
+                                              const std::vector<capture::monitor_area>& monitors) {
   const std::string json = "{\"width\":" + std::to_string(width) +
                            ",\"height\":" + std::to_string(height) +
-                           ",\"cell\":" + std::to_string(protocol::cell_size) + "}";
+                           ",\"cell\":" + std::to_string(protocol::cell_size) +
+                           monitors_json(monitors, width, height) + "}";
   return protocol::make_json_message(protocol::message_type::screen_info, 0, protocol::now_us(),
                                      json);
 }
@@ -230,7 +249,9 @@ bool frame_pipeline::send_pending(std::uint64_t connection) {
   if (batch_.empty()) return false;
 
   outgoing_frame out;
-  if (send_screen_info_) out.screen_info = screen_info_message(screen.width, screen.height);
+  if (send_screen_info_) {
+    out.screen_info = screen_info_message(screen.width, screen.height, capturer_.monitors());
+  }
   out.frame = protocol::make_frame(0, protocol::now_us(), static_cast<std::uint16_t>(batch_.size()),
                                    tiles_);
   const std::size_t bytes = out.frame.size();

@@ -1,4 +1,5 @@
 // The factories of a build without a platform backend.
+#include "input/clipboard.hpp"
 #include "input/input_injector.hpp"
 #include "input/local_input_monitor.hpp"
 
@@ -14,6 +15,12 @@ std::unique_ptr<local_input_monitor> make_local_input_monitor(const std::string&
                                                               local_input_monitor::callback,
                                                               std::string& error, monitor_options) {
   error = "built without an input backend";
+  return nullptr;
+}
+
+std::unique_ptr<clipboard> make_clipboard(const std::string&, clipboard::callback,
+                                          std::string& error) {
+  error = "built without a clipboard backend";
   return nullptr;
 }
 

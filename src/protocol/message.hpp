@@ -21,6 +21,8 @@ inline constexpr std::size_t max_frame_payload = 8u << 20;
 inline constexpr std::size_t max_message_size = max_frame_payload + header_size;
 inline constexpr std::size_t max_tile_data = 16384;
 inline constexpr int max_screen_dimension = 8192;
+// screen_info's optional "monitors" list (protocol.md §3.7): at most this many.
+inline constexpr std::size_t max_monitors = 8;
 inline constexpr std::size_t max_name_bytes = 128;
 inline constexpr std::size_t max_description_bytes = 2048;
 inline constexpr int max_cursor_dimension = 128;

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/message.hpp"
 
@@ -29,11 +30,19 @@ struct customer_hello_result {
 boost::system::result<customer_hello_result> parse_customer_hello(
     std::span<const std::uint8_t> payload);
 
+// One monitor of the customer's screen (protocol.md §3.7), inside the screen.
+struct screen_monitor {
+  int x = 0, y = 0, width = 0, height = 0;
+  bool primary = false;
+  bool operator==(const screen_monitor&) const = default;
+};
 struct screen_size {
   int width = 0;
   int height = 0;
+  std::vector<screen_monitor> monitors{};  // empty: one monitor, the whole screen
 };
-// {"width": 1..8192, "height": 1..8192, "cell": 64}; errors bad_json / bad_value.
+// {"width": 1..8192, "height": 1..8192, "cell": 64, "monitors"?: [...]}; errors bad_json /
+// bad_value (a monitor outside the screen, more than protocol::max_monitors).
 boost::system::result<screen_size> parse_screen_info(std::span<const std::uint8_t> payload);
 
 // A viewer's optional hello: a JSON object whose "protocol", when present, is 1.

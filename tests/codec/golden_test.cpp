@@ -59,6 +59,12 @@ std::map<std::string, std::vector<std::uint8_t>> make_fixtures() {
       R"(","client":"visit-client/0.1.0"})");
   files["screen_info.bin"] = protocol::make_json_message(
       protocol::message_type::screen_info, 2, fixed_time, R"({"width":130,"height":70,"cell":64})");
+  // protocol.md §3.7: two monitors side by side, in the server's canonical member order.
+  files["screen_info_monitors.bin"] = protocol::make_json_message(
+      protocol::message_type::screen_info, 2, fixed_time,
+      R"({"width":2048,"height":768,"cell":64,"monitors":[)"
+      R"({"x":0,"y":0,"width":1024,"height":768,"primary":true},)"
+      R"({"x":1024,"y":0,"width":1024,"height":768,"primary":false}]})");
   files["frame_ack.bin"] = protocol::make_frame_ack(5, fixed_time, 3);
 
   auto screen = golden_screen();

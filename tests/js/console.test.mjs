@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRoute, formatRoute, parseProbe, isValidRequestId, viewerSocketUrl } from '../../web/js/routes.js';
 import {
-  computeLayout, cursorBox, formatScale, clientToScreen, stageBox, SCALE_FIT, SCALE_NATIVE,
+  computeLayout, cursorBox, formatScale, clientToScreen, stageBox, SCALE_FIT, SCALE_NATIVE, viewRegion, canvasPlacement,
 } from '../../web/js/view_math.js';
 import {
   xButton, WheelAccumulator, PressedState, MoveCoalescer, InputBatcher, InputPump, MAX_BATCH, FLUSH_MS,
@@ -244,6 +244,12 @@ test('tileContains', () => {
 
 test('screen_info validation', () => {
   assert.deepEqual(checkScreenInfo({ width: 1920, height: 1080, cell: 64 }), { width: 1920, height: 1080 });
+  assert.deepEqual(checkScreenInfo({ width: 2048, height: 768, cell: 64, monitors: [{ x: 0, y: 0, width: 1024, height: 768, primary: true }, { x: 1024, y: 0, width: 1024, height: 768 }] }),
+    { width: 2048, height: 768, monitors: [{ x: 0, y: 0, width: 1024, height: 768, primary: true }, { x: 1024, y: 0, width: 1024, height: 768, primary: false }] });
+  for (const monitors of [{}, [null], [{ x: 1, y: 0, width: 2048, height: 768 }], [{ x: 0, y: 0, width: 0, height: 768 }], [{ x: 0, y: 0, width: 10, height: 10, primary: 1 }],
+    Array.from({ length: 9 }, () => ({ x: 0, y: 0, width: 10, height: 10 }))]) {
+    assert.throws(() => checkScreenInfo({ width: 2048, height: 768, monitors }), JSON.stringify(monitors));
+  }
   for (const bad of [{}, null, { width: 0, height: 1 }, { width: 8193, height: 1 }, { width: 1.5, height: 2 }, { width: '10', height: 10 }]) {
     assert.throws(() => checkScreenInfo(bad), JSON.stringify(bad));
   }
@@ -496,4 +502,28 @@ test('keys menu: every entry is a protocol special key', () => {
   assert.equal(SPECIAL_MENU.length, 7);
   for (const item of SPECIAL_MENU) assert.ok(SpecialKey[item.special] >= 1, item.special);
   assert.doesNotThrow(() => makeInput(1, SPECIAL_MENU.map((i) => ({ kind: 'special', special: i.special }))));
+});
+
+test('monitor view: region, canvas placement and input mapping on the second monitor', () => {
+  const screen = { width: 2048, height: 768 };
+  const monitors = [{ x: 0, y: 0, width: 1024, height: 768 }, { x: 1024, y: 0, width: 1024, height: 768 }];
+  assert.deepEqual(viewRegion(screen, monitors, -1), { x: 0, y: 0, width: 2048, height: 768 });
+  assert.deepEqual(viewRegion(screen, monitors, 1), { x: 1024, y: 0, width: 1024, height: 768 });
+  assert.deepEqual(viewRegion(screen, monitors, 5), { x: 0, y: 0, width: 2048, height: 768 });
+  assert.deepEqual(viewRegion(screen, [], 0), { x: 0, y: 0, width: 2048, height: 768 });
+  // The whole screen: the canvas is the stage.
+  const all = computeLayout(SCALE_FIT, viewRegion(screen, monitors, -1), { width: 1024, height: 600 });
+  assert.deepEqual(canvasPlacement(screen, viewRegion(screen, monitors, -1), all), { width: 1024, height: 384, left: 0, top: 0 });
+  // Monitor 2 fitted into 512×600: scale 0.5, the canvas is the whole screen shifted left by 512.
+  const region = viewRegion(screen, monitors, 1);
+  const layout = computeLayout(SCALE_FIT, region, { width: 512, height: 600 });
+  assert.equal(layout.scale, 0.5);
+  const place = canvasPlacement(screen, region, layout);
+  assert.deepEqual(place, { width: 1024, height: 384, left: -512, top: 0 });
+  // The stage sits at (100, 40); the canvas box is the stage shifted by the placement.
+  const box = { left: 100 + place.left, top: 40 + place.top, width: place.width, height: place.height };
+  // The stage's top-left pixel is monitor 2's (1024, 0); its centre is (1536, 384).
+  assert.deepEqual(clientToScreen(100, 40, box, screen), { x: 1024, y: 0, inside: true });
+  assert.deepEqual(clientToScreen(100 + 256, 40 + 192, box, screen), { x: 1536, y: 384, inside: true });
+  assert.deepEqual(clientToScreen(100 + 511.9, 40 + 383.9, box, screen), { x: 2047, y: 767, inside: true });
 });

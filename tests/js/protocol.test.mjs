@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 
 import * as P from '../../web/js/protocol.js';
 import { decodeFrame } from '../../web/js/frame_decoder.js';
+import { checkScreenInfo } from '../../web/js/viewer_messages.js';
 
 const fixtures = new URL('../fixtures/protocol/', import.meta.url);
 const fixture = (name) => new Uint8Array(readFileSync(new URL(name, fixtures)));
@@ -54,6 +55,16 @@ test('writers reproduce the fixtures byte for byte', () => {
     P.makeJsonMessage(P.MessageType.screen_info, 2, { width: 130, height: 70, cell: 64 }, FIXED_TIME),
     fixture('screen_info.bin'),
   );
+  const monitors = [
+    { x: 0, y: 0, width: 1024, height: 768, primary: true },
+    { x: 1024, y: 0, width: 1024, height: 768, primary: false },
+  ];
+  assert.deepEqual(
+    P.makeJsonMessage(P.MessageType.screen_info, 2, { width: 2048, height: 768, cell: 64, monitors }, FIXED_TIME),
+    fixture('screen_info_monitors.bin'),
+  );
+  const si = P.parseMessage(fixture('screen_info_monitors.bin'));
+  assert.deepEqual(checkScreenInfo(si.json || P.parseJsonPayload(si.payload)), { width: 2048, height: 768, monitors });
   const ack = P.parseMessage(fixture('frame_ack.bin'));
   assert.equal(ack.type, P.MessageType.frame_ack);
   assert.equal(P.parseFrameAck(ack.payload), 3);

@@ -173,6 +173,51 @@ TEST(json_messages, written_json_escapes_hostile_strings) {
   EXPECT_FALSE(parse_screen_info(bytes(R"({"width":10.5,"height":10,"cell":64})")));
 }
 
+TEST(json_messages, screen_info_monitors_round_trip_and_limits) {
+  // Without monitors the canonical form has none (one monitor: the whole screen).
+  EXPECT_EQ(screen_info_json({2048, 768}), R"({"width":2048,"height":768,"cell":64})");
+  const std::string two = R"({"width":2048,"height":768,"cell":64,"monitors":[)"
+                          R"({"x":0,"y":0,"width":1024,"height":768,"primary":true},)"
+                          R"({"x":1024,"y":0,"width":1024,"height":768,"primary":false}]})";
+  auto s = parse_screen_info(bytes(two));
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->monitors.size(), 2u);
+  EXPECT_EQ(s->monitors[1], (screen_monitor{1024, 0, 1024, 768, false}));
+  EXPECT_TRUE(s->monitors[0].primary);
+  EXPECT_EQ(screen_info_json(*s), two);  // forwarded to viewers as it came
+  // "primary" is optional.
+  auto p = parse_screen_info(bytes(
+      R"({"width":100,"height":50,"cell":64,"monitors":[{"x":0,"y":0,"width":100,"height":50}]})"));
+  ASSERT_TRUE(p);
+  EXPECT_FALSE(p->monitors[0].primary);
+  // A monitor must lie inside the screen, with positive size and integer fields.
+  for (
+      const char* bad : {
+          R"({"width":100,"height":50,"cell":64,"monitors":[{"x":1,"y":0,"width":100,"height":50}]})",
+          R"({"width":100,"height":50,"cell":64,"monitors":[{"x":0,"y":0,"width":0,"height":50}]})",
+          R"({"width":100,"height":50,"cell":64,"monitors":[{"x":-1,"y":0,"width":10,"height":50}]})",
+          R"({"width":100,"height":50,"cell":64,"monitors":[{"x":0,"y":0,"width":10}]})",
+          R"({"width":100,"height":50,"cell":64,"monitors":[{"x":0,"y":0,"width":10,"height":5,"primary":1}]})",
+          R"({"width":100,"height":50,"cell":64,"monitors":{}})",
+          R"({"width":100,"height":50,"cell":64,"monitors":[7]})",
+      }) {
+    EXPECT_FALSE(parse_screen_info(bytes(bad))) << bad;
+  }
+  // At most protocol::max_monitors.
+  std::string many = R"({"width":100,"height":50,"cell":64,"monitors":[)";
+  for (std::size_t i = 0; i <= protocol::max_monitors; ++i) {
+    if (i) many += ",";
+    many += R"({"x":0,"y":0,"width":10,"height":10})";
+  }
+  many += "]}";
+  EXPECT_FALSE(parse_screen_info(bytes(many)));
+  // Eight fit in screen_info's 1 KiB.
+  screen_size eight{8192, 8192, {}};
+  for (std::size_t i = 0; i < protocol::max_monitors; ++i)
+    eight.monitors.push_back({4096, 4096, 4096, 4096, i == 0});
+  EXPECT_LE(screen_info_json(eight).size(), 1024u);
+}
+
 TEST(command_line, serve_requires_keys_or_self_signed) {
   EXPECT_THROW(parse_command_line({"--listen", "127.0.0.1:0", "--data-dir", "/tmp/x"}),
                usage_error);

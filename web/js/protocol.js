@@ -57,6 +57,7 @@ export const Limits = Object.freeze({
   maxMessageSize: 8 * 1024 * 1024 + HEADER_SIZE,
   maxTileData: 16384,
   maxScreenDimension: 8192,
+  maxMonitors: 8,
   maxNameBytes: 128,
   maxDescriptionBytes: 2048,
   maxCursorDimension: 128,

@@ -5,12 +5,14 @@
 // while this technician holds Full-Access (input_capture.js) and exposes the test hooks on
 // window.visitViewer.
 import { el, setText } from './dom.js';
-import { computeLayout, cursorBox, formatScale, SCALE_FIT, SCALE_NATIVE } from './view_math.js';
+import {
+  computeLayout, cursorBox, formatScale, viewRegion, canvasPlacement, SCALE_FIT, SCALE_NATIVE,
+} from './view_math.js';
 import { viewerSocketUrl } from './routes.js';
 import { closeText } from './format.js';
 import { Limits } from './protocol.js';
 import {
-  accessLabel, holdsControl, reasonText, utf8Length, truncateUtf8, SPECIAL_MENU, READ_ONLY, FULL_ACCESS,
+  accessLabel, holdsControl, reasonText, utf8Length, SPECIAL_MENU, READ_ONLY, FULL_ACCESS,
 } from './input_model.js';
 import { attachInput } from './input_capture.js';
 
@@ -103,6 +105,8 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   const metaEl = el('span', { className: 'session-meta' });
   const fitBtn = el('button', { type: 'button', className: 'btn btn-toggle', text: 'Fit', 'aria-pressed': 'true', title: 'Scale the screen to the window' });
   const nativeBtn = el('button', { type: 'button', className: 'btn btn-toggle', text: '1:1', 'aria-pressed': 'false', title: 'Native pixels (scrolls)' });
+  // Which monitor to show when the screen has several (screen_info "monitors").
+  const monitorSelect = el('select', { className: 'monitor-select', id: 'monitor-select', 'aria-label': 'Monitor', title: 'Show all monitors or one', hidden: true });
   const backBtn = el('button', { type: 'button', className: 'btn btn-ghost-dark', text: '← Back', title: 'Back to the requests' });
 
   const screenCanvas = el('canvas', { className: 'screen-canvas', 'aria-label': "Customer's screen" });
@@ -127,6 +131,8 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   keysMenu.appendChild(pasteItem);
   const keysWrap = el('div', { className: 'menu-wrap' }, keysBtn, keysMenu);
   const sendClipBtn = el('button', { type: 'button', className: 'btn btn-small btn-ghost-dark', id: 'send-clipboard', text: 'Send clipboard', title: "Put your clipboard text on the customer's clipboard" });
+  // What became of the last clipboard send (sent, or why not): text only.
+  const clipStatus = el('span', { className: 'clip-status', id: 'clipboard-status', role: 'status', 'aria-live': 'polite' });
   const controlBar = el(
     'div',
     { className: 'control-bar', role: 'toolbar', 'aria-label': 'Remote control' },
@@ -137,6 +143,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
     requestBtn,
     keysWrap,
     sendClipBtn,
+    clipStatus,
   );
 
   // Received clipboard text (the customer's), shown until dismissed.
@@ -172,6 +179,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
       el('div', { className: 'session-title' }, nameEl, descEl),
       statusEl,
       metaEl,
+      monitorSelect,
       el('div', { className: 'btn-group', role: 'group', 'aria-label': 'Scale' }, fitBtn, nativeBtn),
     ),
     controlBar,
@@ -185,6 +193,9 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   let state = 'connecting';
   let mode = SCALE_FIT;
   let screen = { width: 0, height: 0 };
+  let monitors = [];
+  let monitorIndex = -1; // −1: all monitors
+  let region = { x: 0, y: 0, width: 0, height: 0 };
   let layout = { scale: 1, width: 0, height: 0 };
   const cursor = { x: 0, y: 0, hotX: 0, hotY: 0, width: 0, height: 0, visible: false, haveShape: false };
   const cursorCtx = cursorCanvas.getContext('bitmaprenderer');
@@ -219,16 +230,19 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
     const styles = getComputedStyle(viewport);
     const availW = viewport.clientWidth - parseFloat(styles.paddingLeft) - parseFloat(styles.paddingRight);
     const availH = viewport.clientHeight - parseFloat(styles.paddingTop) - parseFloat(styles.paddingBottom);
-    layout = computeLayout(mode, screen, { width: availW, height: availH });
-    screenCanvas.style.width = `${layout.width}px`;
-    screenCanvas.style.height = `${layout.height}px`;
+    region = viewRegion(screen, monitors, monitorIndex);
+    layout = computeLayout(mode, region, { width: availW, height: availH });
+    const place = canvasPlacement(screen, region, layout);
+    screenCanvas.style.width = `${place.width}px`;
+    screenCanvas.style.height = `${place.height}px`;
+    screenCanvas.style.transform = place.left || place.top ? `translate(${place.left}px, ${place.top}px)` : '';
     stage.style.width = `${layout.width}px`;
     stage.style.height = `${layout.height}px`;
     viewport.classList.toggle('fit', mode === SCALE_FIT);
     viewport.classList.toggle('native', mode === SCALE_NATIVE);
     fitBtn.setAttribute('aria-pressed', String(mode === SCALE_FIT));
     nativeBtn.setAttribute('aria-pressed', String(mode === SCALE_NATIVE));
-    setText(metaEl, screen.width ? `${screen.width}×${screen.height} · ${formatScale(layout.scale)}` : '');
+    setText(metaEl, screen.width ? `${region.width}×${region.height} · ${formatScale(layout.scale)}` : '');
     placeCursor();
   }
 
@@ -237,7 +251,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
     const show = cursor.haveShape && cursor.visible && state !== 'closed' && screen.width > 0;
     cursorCanvas.hidden = !show;
     if (!show) return;
-    const box = cursorBox(cursor, layout.scale);
+    const box = cursorBox({ ...cursor, x: cursor.x - region.x, y: cursor.y - region.y }, layout.scale);
     cursorCanvas.style.width = `${box.width}px`;
     cursorCanvas.style.height = `${box.height}px`;
     cursorCanvas.style.transform = `translate(${box.left}px, ${box.top}px)`;
@@ -291,6 +305,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
     sendClipBtn.disabled = !mine;
     screenCanvas.setAttribute('aria-label', mine ? "Customer's screen — you have control; click to type" : "Customer's screen");
     if (!mine) {
+      setClipStatus('');
       closeMenu();
       if (dialog.open) dialog.close();
     }
@@ -335,7 +350,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   function updateDialogCount() {
     const n = utf8Length(dlgArea.value);
     const max = dialogLimit();
-    setText(dlgCount, `${n} / ${max} bytes`);
+    setText(dlgCount, n > max ? `${n} / ${max} bytes — too large, nothing is sent` : `${n} / ${max} bytes`);
     dlgCount.classList.toggle('over', n > max);
     dlgSend.disabled = n > max || (dialogKind === 'paste' && n === 0);
   }
@@ -365,9 +380,19 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
       capture.releaseHeld();
       worker.postMessage({ op: 'paste', text });
     } else {
-      worker.postMessage({ op: 'clipboard', text });
+      postClipboard(text);
     }
     dialog.close();
+  }
+
+  function setClipStatus(text, bad = false) {
+    setText(clipStatus, text);
+    clipStatus.classList.toggle('bad', bad);
+  }
+
+  function postClipboard(text) {
+    worker.postMessage({ op: 'clipboard', text });
+    setClipStatus(`Clipboard sent (${utf8Length(text)} bytes)`);
   }
 
   async function sendClipboard() {
@@ -383,11 +408,13 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
       return;
     }
     if (!inControl() || !worker) return;
-    if (utf8Length(text) > Limits.maxClipboardBytes) {
-      openTextDialog('clipboard', truncateUtf8(text, Limits.maxClipboardBytes));
+    const n = utf8Length(text);
+    if (n > Limits.maxClipboardBytes) {
+      // All or nothing: a cut text on the customer's clipboard would be a silent surprise.
+      setClipStatus(`Clipboard not sent: ${n} bytes, the limit is ${Limits.maxClipboardBytes} bytes`, true);
       return;
     }
-    worker.postMessage({ op: 'clipboard', text });
+    postClipboard(text);
   }
 
   function showClipboard(text) {
@@ -461,6 +488,30 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   const resizeObserver = new ResizeObserver(() => applyLayout());
   resizeObserver.observe(viewport);
 
+  function sameMonitors(a, b) {
+    return a.length === b.length && a.every((m, i) => ['x', 'y', 'width', 'height', 'primary'].every((k) => m[k] === b[i][k]));
+  }
+
+  // A new monitor list: offer "All monitors" and one entry per monitor (only with two or more);
+  // a view of a monitor that no longer exists falls back to all.
+  function setMonitors(next) {
+    if (sameMonitors(next, monitors)) return;
+    monitors = next;
+    if (monitorIndex >= monitors.length) monitorIndex = -1;
+    monitorSelect.replaceChildren(el('option', { value: '-1', text: 'All monitors' }));
+    monitors.forEach((mon, i) => {
+      monitorSelect.appendChild(el('option', { value: String(i), text: `Monitor ${i + 1}${mon.primary ? ' (primary)' : ''} · ${mon.width}×${mon.height}` }));
+    });
+    monitorSelect.value = String(monitorIndex);
+    monitorSelect.hidden = monitors.length < 2;
+  }
+
+  monitorSelect.addEventListener('change', () => {
+    const i = Number(monitorSelect.value);
+    monitorIndex = Number.isInteger(i) && i >= 0 && i < monitors.length ? i : -1;
+    applyLayout();
+  });
+
   fitBtn.addEventListener('click', () => {
     mode = SCALE_FIT;
     applyLayout();
@@ -493,6 +544,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
         break;
       case 'screen':
         screen = { width: m.width, height: m.height };
+        setMonitors(m.monitors || []);
         screenCanvas.hidden = false;
         applyLayout();
         break;

@@ -30,6 +30,35 @@ export function computeLayout(mode, native, avail) {
 }
 
 /**
+ * The part of the customer's screen a view shows: the whole screen (index −1, or no such
+ * monitor) or monitor `index` of `monitors` ([{x, y, width, height}] in screen pixels).
+ * Returns {x, y, width, height}.
+ */
+export function viewRegion(screen, monitors, index) {
+  const m = Array.isArray(monitors) && index >= 0 ? monitors[index] : null;
+  if (!m) return { x: 0, y: 0, width: screen.width, height: screen.height };
+  return { x: m.x, y: m.y, width: m.width, height: m.height };
+}
+
+/**
+ * How the screen canvas is placed so that only `region` shows in the stage: the canvas keeps
+ * the whole screen at `scale` and is shifted by the region's offset (the stage clips the rest).
+ * Input mapping needs nothing more: clientToScreen with the canvas's own (shifted, unclipped)
+ * bounding box and the whole screen's size gives screen pixels directly.
+ * Returns {width, height, left, top} in CSS pixels.
+ */
+export function canvasPlacement(screen, region, layout) {
+  const whole = region.x === 0 && region.y === 0 && region.width === screen.width && region.height === screen.height;
+  if (whole) return { width: layout.width, height: layout.height, left: 0, top: 0 };
+  return {
+    width: screen.width * layout.scale,
+    height: screen.height * layout.scale,
+    left: region.x ? -region.x * layout.scale : 0,
+    top: region.y ? -region.y * layout.scale : 0,
+  };
+}
+
+/**
  * Where the cursor overlay goes, in CSS pixels relative to the top-left of the displayed
  * screen: the hot spot lands on the pointer position.
  *   cursor {x, y, hotX, hotY, width, height}; scale from computeLayout.

@@ -18,7 +18,7 @@ import * as P from './protocol.js';
 import { decodeFrame } from './frame_decoder.js';
 import { Ring, bytesToBase64, tileContains } from './ring.js';
 import { checkScreenInfo } from './viewer_messages.js';
-import { InputPump, normalizeAccess, holdsControl, truncateUtf8, READ_ONLY } from './input_model.js';
+import { InputPump, normalizeAccess, holdsControl, truncateUtf8, utf8Length, READ_ONLY } from './input_model.js';
 
 const PROBE_LOG_SIZE = 4096;
 
@@ -189,6 +189,11 @@ function sendInput(events) {
 function sendText(kind, text) {
   if (!mayControl() || typeof text !== 'string') return;
   const max = kind === 'paste_text' ? P.Limits.maxPasteBytes : P.Limits.maxClipboardBytes;
+  // A clipboard is all or nothing: over the cap it is refused, never cut (the page says so).
+  if (kind === 'clipboard' && utf8Length(text) > max) {
+    post({ ev: 'error', message: `clipboard not sent: over ${max} bytes` });
+    return;
+  }
   const body = truncateUtf8(text, max);
   if (kind === 'paste_text' && body === '') return;
   inputPump.flush(); // keys typed before the paste go first
@@ -320,7 +325,7 @@ function onScreenInfo(obj) {
     canvas.width = width; // resizing clears the canvas; the next frame covers the whole screen
     canvas.height = height;
   }
-  post({ ev: 'screen', width, height });
+  post({ ev: 'screen', width, height, monitors: size.monitors || [] });
 }
 
 async function onFrame(msg) {

@@ -88,6 +88,7 @@ bool screen_capturer_x11::init(const std::string& display_name, std::string& err
   if (XRRQueryExtension(d, &randr_event_base_, &randr_error_base) &&
       XRRQueryVersion(d, &major, &minor)) {
     XRRSelectInput(d, root_, RRScreenChangeNotifyMask);
+    randr_monitors_ = major > 1 || (major == 1 && minor >= 5);
   } else {
     randr_event_base_ = -1;  // old server: root ConfigureNotify still tells us
   }
@@ -151,7 +152,9 @@ void screen_capturer_x11::handle_event(XEvent& event) {
     size_dirty_ = true;
   } else if (event.type == ConfigureNotify && event.xconfigure.window == root_) {
     if (randr_event_base_ >= 0) XRRUpdateConfiguration(&event);
-    if (event.xconfigure.width != width_ || event.xconfigure.height != height_) size_dirty_ = true;
+    // Also without a new size: RandR announces a new monitor layout (xrandr --setmonitor) with a
+    // root ConfigureNotify only; update_size() re-reads the monitors.
+    size_dirty_ = true;
   }
 }
 
@@ -194,6 +197,27 @@ void screen_capturer_x11::wake() {
   [[maybe_unused]] auto written = write(wake_fd_, &one, sizeof one);
 }
 
+void screen_capturer_x11::update_monitors() {
+  monitors_.clear();
+  if (!randr_monitors_) return;
+  Display* d = display_.get();
+  int count = 0;
+  x_error_trap trap(d);
+  x_ptr<XRRMonitorInfo> list(XRRGetMonitors(d, root_, True, &count));
+  if (!list || trap.failed()) return;
+  const rect screen{0, 0, width_, height_};
+  for (int i = 0; i < count; ++i) {
+    const XRRMonitorInfo& m = list.get()[i];
+    const rect area = rect{m.x, m.y, m.width, m.height}.intersect(screen);
+    if (area.empty()) continue;
+    monitors_.push_back({area, m.primary != 0});
+  }
+  std::sort(monitors_.begin(), monitors_.end(), [](const monitor_area& a, const monitor_area& b) {
+    return a.area.x != b.area.x ? a.area.x < b.area.x : a.area.y < b.area.y;
+  });
+  if (monitors_.size() > 8) monitors_.resize(8);  // protocol::max_monitors
+}
+
 capture_result screen_capturer_x11::update_size() {
   Display* d = display_.get();
   Window root_return = 0;
@@ -205,6 +229,12 @@ capture_result screen_capturer_x11::update_size() {
   }
   size_dirty_ = false;
   const bool resized = static_cast<int>(width) != width_ || static_cast<int>(height) != height_;
+  const auto old_monitors = monitors_;
+  width_ = static_cast<int>(width);
+  height_ = static_cast<int>(height);
+  update_monitors();
+  // A new monitor layout is reported like a new size: the pipeline sends screen_info again.
+  if (monitors_ != old_monitors) report_size_ = force_full_ = true;
   if (image_ && !resized) return capture_result::success;
   image_.reset();  // release the old segment before making the new one
   width_ = static_cast<int>(width);

@@ -43,6 +43,7 @@ class screen_capturer_x11 final : public screen_capturer {
   capture_result capture(captured_frame& out, bool full) override;
   std::optional<cursor_image> cursor_if_changed() override;
   cursor_state cursor_position() override;
+  std::vector<monitor_area> monitors() const override { return monitors_; }
 
   // False when the server refused the shared-memory segment and grabs go through the socket.
   bool uses_shm() const { return image_ && image_->uses_shm(); }
@@ -55,6 +56,8 @@ class screen_capturer_x11 final : public screen_capturer {
   void handle_event(XEvent& event);
   // Re-reads the root size; on a change re-creates the segment and resets the differ.
   capture_result update_size();
+  // Re-reads the RandR monitors into monitors_ (after every RandR change).
+  void update_monitors();
   // Fills damage_ from the server's damage region; false if none.
   bool take_damage();
   capture_result grab_failed();
@@ -66,6 +69,8 @@ class screen_capturer_x11 final : public screen_capturer {
   Visual* visual_ = nullptr;  // owned by the display
   int depth_ = 0;
   int width_ = 0, height_ = 0;
+  bool randr_monitors_ = false;         // the server has RandR 1.5 (XRRGetMonitors)
+  std::vector<monitor_area> monitors_;  // sorted; empty = unknown
   int damage_event_base_ = 0, fixes_event_base_ = 0, randr_event_base_ = -1;
 
   x_id<XDamageDestroy> damage_;
