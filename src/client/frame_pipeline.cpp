@@ -38,12 +38,17 @@ std::optional<capture::cursor_image> fit_cursor(capture::cursor_image img) {
   return img;
 }
 
-std::vector<std::uint8_t> screen_info_message(int width, int height) {
-  const std::string json = "{\"width\":" + std::to_string(width) +
-                           ",\"height\":" + std::to_string(height) +
-                           ",\"cell\":" + std::to_string(protocol::cell_size) + "}";
+std::vector<std::uint8_t> screen_info_message(int width, int height,
+                                               const std::optional<protocol::screen_scope>& scope) {
+  const std::string json = protocol::screen_info_json({width, height, scope});
   return protocol::make_json_message(protocol::message_type::screen_info, 0, protocol::now_us(),
                                      json);
+}
+
+bool inside(const std::vector<rect>& region, int x, int y) {
+  return std::any_of(region.begin(), region.end(), [&](const rect& r) {
+    return x >= r.x && y >= r.y && x < r.right() && y < r.bottom();
+  });
 }
 
 bool same_position(const protocol::cursor_position& a, const protocol::cursor_position& b) {
@@ -92,6 +97,7 @@ frame_pipeline::step_result frame_pipeline::step(clock::time_point now) {
     return {step_kind::wait_for_link, clock::time_point::max(), st};
 
   sync(st);
+  sync_scope(now);
   poll_cursor(now, st.connection);
 
   if (!st.frame_slot_free) {
@@ -101,7 +107,7 @@ frame_pipeline::step_result frame_pipeline::step(clock::time_point now) {
   if (now < next_frame_at_) {
     return {step_kind::wait_for_link, std::min(next_frame_at_, next_cursor_poll_), st};
   }
-  if (force_full_ || damage_ || !pending_.empty()) {
+  if (force_full_ || damage_ || mask_dirty_ || !pending_.empty()) {
     switch (capture_and_send(st.connection)) {
       case send_outcome::failed:
         return {step_kind::failed, {}, st};
@@ -140,6 +146,21 @@ void frame_pipeline::sync(const link_status& st) {
   }
 }
 
+void frame_pipeline::sync_scope(clock::time_point now) {
+  if (share_ == nullptr) return;
+  window_share::view v = share_->current(now);
+  if (v.generation == scope_.generation) return;
+  if (v.scope != scope_.scope) {
+    // A new scope, or the window's state changed: the viewers hear it, then see it all anew.
+    send_screen_info_ = true;
+    force_full_ = true;
+    last_position_.reset();
+  }
+  if (!v.scope) mask_.reset();
+  mask_dirty_ = v.scope.has_value();
+  scope_ = std::move(v);
+}
+
 void frame_pipeline::poll_cursor(clock::time_point now, std::uint64_t connection) {
   if (auto img = capturer_.cursor_if_changed()) {
     if (auto fitted = fit_cursor(std::move(*img))) {
@@ -164,6 +185,8 @@ void frame_pipeline::poll_cursor(clock::time_point now, std::uint64_t connection
   p.x = clamp_u16(s.x, 0xffff);
   p.y = clamp_u16(s.y, 0xffff);
   p.visible = s.visible;
+  // Where the pointer is outside the shared window is not the technician's business.
+  if (scope_.scope && !inside(scope_.visible, s.x, s.y)) p.visible = false;
   if (last_position_ && same_position(*last_position_, p)) return;
   last_position_ = p;
   link_.offer_cursor_position(connection, protocol::make_cursor_position(0, protocol::now_us(), p));
@@ -172,7 +195,7 @@ void frame_pipeline::poll_cursor(clock::time_point now, std::uint64_t connection
 
 frame_pipeline::send_outcome frame_pipeline::capture_and_send(std::uint64_t connection) {
   const bool full = force_full_;
-  const capture::capture_result r = capturer_.capture(frame_, full);
+  const capture::capture_result r = capturer_.capture(frame_, full || regrab_);
   damage_ = false;
   ++stats_.captures;
   if (r == capture::capture_result::error_permanent) {
@@ -194,6 +217,25 @@ frame_pipeline::send_outcome frame_pipeline::capture_and_send(std::uint64_t conn
     force_full_ = true;
     return send_outcome::retry;
   }
+  std::span<const rect> changed = frame_.changed_cells;
+  screen_ = screen;
+  if (scope_.scope) {
+    // Only what is visible of the shared window, as it was when the grab was made: if the
+    // window moved, or something covered or uncovered it, since the region was computed, the
+    // grab may show another window where the region says ours is. Drop it and look again;
+    // the whole mask is recomputed next time, so no change is lost.
+    if (!share_->still_valid(scope_)) {
+      ++stats_.stale_captures;
+      mask_dirty_ = true;
+      regrab_ = true;  // the next grab takes every row, after the new region is known
+      return send_outcome::retry;
+    }
+    const bool all = full || mask_dirty_ || frame_.size_changed;
+    screen_ = mask_.apply(screen, scope_.visible, changed, all, masked_cells_);
+    mask_dirty_ = false;
+    regrab_ = false;
+    changed = masked_cells_;
+  }
   force_full_ = false;
   if (frame_.size_changed || screen.width != pending_.width() ||
       screen.height != pending_.height()) {
@@ -203,7 +245,7 @@ frame_pipeline::send_outcome frame_pipeline::capture_and_send(std::uint64_t conn
     send_screen_info_ = true;
   }
   if (full) pending_.add_all();
-  for (const rect& c : frame_.changed_cells) pending_.add(c);
+  for (const rect& c : changed) pending_.add(c);
   if (pending_.empty()) return send_outcome::nothing;
   if (!send_pending(connection)) return send_outcome::nothing;
   if (full) ++stats_.full_frames;
@@ -211,7 +253,7 @@ frame_pipeline::send_outcome frame_pipeline::capture_and_send(std::uint64_t conn
 }
 
 bool frame_pipeline::send_pending(std::uint64_t connection) {
-  const frame_view& screen = frame_.screen;
+  const frame_view& screen = screen_;
   const std::size_t tile_budget = settings_.max_frame_payload - protocol::frame_header_size;
   batch_.clear();
   tiles_.clear();
@@ -230,7 +272,9 @@ bool frame_pipeline::send_pending(std::uint64_t connection) {
   if (batch_.empty()) return false;
 
   outgoing_frame out;
-  if (send_screen_info_) out.screen_info = screen_info_message(screen.width, screen.height);
+  if (send_screen_info_) {
+    out.screen_info = screen_info_message(screen.width, screen.height, scope_.scope);
+  }
   out.frame = protocol::make_frame(0, protocol::now_us(), static_cast<std::uint16_t>(batch_.size()),
                                    tiles_);
   const std::size_t bytes = out.frame.size();

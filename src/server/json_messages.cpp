@@ -78,19 +78,6 @@ boost::system::result<customer_hello_result> parse_customer_hello(
   return out;
 }
 
-boost::system::result<screen_size> parse_screen_info(std::span<const std::uint8_t> payload) {
-  auto obj = parse_object(payload);
-  if (!obj) return obj.error();
-  auto w = int_field(*obj, "width");
-  auto h = int_field(*obj, "height");
-  auto cell = int_field(*obj, "cell");
-  if (!w || !h || !cell || *cell != protocol::cell_size || *w < 1 ||
-      *w > protocol::max_screen_dimension || *h < 1 || *h > protocol::max_screen_dimension) {
-    return protocol::make_error_code(parse_error::bad_value);
-  }
-  return screen_size{static_cast<int>(*w), static_cast<int>(*h)};
-}
-
 boost::system::error_code check_viewer_hello(std::span<const std::uint8_t> payload) {
   auto obj = parse_object(payload);
   if (!obj) return obj.error();
@@ -170,14 +157,6 @@ std::string server_hello_for_viewer(std::string_view request_id, std::string_vie
   o["protocol"] = protocol::version;
   o["request_id"] = request_id;
   o["customer"] = std::move(customer);
-  return json::serialize(o);
-}
-
-std::string screen_info_json(screen_size s) {
-  json::object o;
-  o["width"] = s.width;
-  o["height"] = s.height;
-  o["cell"] = protocol::cell_size;
   return json::serialize(o);
 }
 
