@@ -97,8 +97,7 @@ bool prepare_ctl_directory(const std::string& path, std::string& error) {
   return true;
 }
 
-std::string handle_ctl_command(access_control& access, std::string_view line,
-                               window_share* share) {
+std::string handle_ctl_command(access_control& access, std::string_view line, window_share* share) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.starts_with("share ")) {
     if (share == nullptr) return "error sharing one window is not available\n";
@@ -210,12 +209,11 @@ int run_ctl(std::span<const std::string_view> args) {
       command += " " + std::string(args[++i]);
     } else if (command.empty() && (a == "grant" || a == "revoke" || a == "status")) {
       command = std::string(a);
-    } else if (command.empty() && a == "share" && i + 1 < args.size() &&
-               args[i + 1] == "desktop") {
+    } else if (command.empty() && a == "share" && i + 1 < args.size() && args[i + 1] == "desktop") {
       command = "share desktop";
       ++i;
-    } else if (command.empty() && a == "share" && i + 2 < args.size() &&
-               args[i + 1] == "window" && !args[i + 2].empty()) {
+    } else if (command.empty() && a == "share" && i + 2 < args.size() && args[i + 1] == "window" &&
+               !args[i + 2].empty()) {
       command = "share window " + std::string(args[i + 2]);
       i += 2;
     } else {
@@ -223,8 +221,7 @@ int run_ctl(std::span<const std::string_view> args) {
       break;
     }
   }
-  if (command.empty() || command.find('\n') != std::string::npos ||
-      command.size() > max_line) {
+  if (command.empty() || command.find('\n') != std::string::npos || command.size() > max_line) {
     std::fputs(
         "usage: visit-client ctl status|revoke|grant [--to ID] [--socket PATH]\n"
         "       visit-client ctl share window 0xID|NAME | share desktop [--socket PATH]\n",

@@ -39,7 +39,7 @@ std::optional<capture::cursor_image> fit_cursor(capture::cursor_image img) {
 }
 
 std::vector<std::uint8_t> screen_info_message(int width, int height,
-                                               const std::optional<protocol::screen_scope>& scope) {
+                                              const std::optional<protocol::screen_scope>& scope) {
   const std::string json = protocol::screen_info_json({width, height, scope});
   return protocol::make_json_message(protocol::message_type::screen_info, 0, protocol::now_us(),
                                      json);
@@ -149,7 +149,10 @@ void frame_pipeline::sync(const link_status& st) {
 void frame_pipeline::sync_scope(clock::time_point now) {
   if (share_ == nullptr) return;
   window_share::view v = share_->current(now);
-  if (v.generation == scope_.generation) return;
+  if (v.generation == scope_.generation) {
+    scope_.events = v.events;  // looked again and found the same region: valid until now
+    return;
+  }
   if (v.scope != scope_.scope) {
     // A new scope, or the window's state changed: the viewers hear it, then see it all anew.
     send_screen_info_ = true;

@@ -290,8 +290,8 @@ void scoped_input_sink::refuse(bool keyboard) {
   if (now < next_log_) return;
   next_log_ = now + std::chrono::seconds(1);
   log_line("input refused outside the shared window: " + std::to_string(unlogged_pointer_) +
-           " pointer, " + std::to_string(unlogged_keys_) + " keyboard (" +
-           std::to_string(pointer) + " pointer, " + std::to_string(keys) + " keyboard in all)");
+           " pointer, " + std::to_string(unlogged_keys_) + " keyboard (" + std::to_string(pointer) +
+           " pointer, " + std::to_string(keys) + " keyboard in all)");
   unlogged_pointer_ = unlogged_keys_ = 0;
 }
 

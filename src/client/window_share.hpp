@@ -145,7 +145,7 @@ class scoped_input_sink final : public input_sink {
   window_share& share_;
   std::uint32_t held_buttons_ = 0;  // buttons pressed through this filter, bit = button
   std::vector<std::uint16_t> held_keys_;
-  std::uint16_t last_x_ = 0, last_y_ = 0;  // the last pointer position let through
+  std::uint16_t last_x_ = 0, last_y_ = 0;                   // the last pointer position let through
   std::uint64_t unlogged_pointer_ = 0, unlogged_keys_ = 0;  // refused since the last log line
   std::chrono::steady_clock::time_point next_log_{};
 };

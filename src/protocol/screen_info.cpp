@@ -115,7 +115,11 @@ std::string bounded_title(std::string_view text, std::size_t max) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xe  ? 3
+                      : (c >> 3) == 0x1e ? 4
+                                         : 0;
     std::string_view ch;
     if (len != 0 && i + len <= text.size() && is_valid_utf8(text.substr(i, len))) {
       ch = text.substr(i, len);

@@ -28,7 +28,7 @@ using namespace ::visit::x11;
 
 namespace {
 
-constexpr int max_depth = 32;               // parent walks and the name search
+constexpr int max_depth = 32;                // parent walks and the name search
 constexpr int max_windows_searched = 20000;  // the name search gives up after so many windows
 constexpr long max_title_longs = 1024;       // 4 KiB of title read at most
 
