@@ -128,6 +128,9 @@ window_share::result window_share::handle_command(std::string_view args) {
 
 std::string window_share::status_lines() {
   std::lock_guard lock(mutex_);
+  // Nothing while the whole desktop is shared and nothing was ever refused (the status of a
+  // client that never limited its scope reads as it always did).
+  if (!window_mode_ && refused_pointer_ == 0 && refused_keys_ == 0) return {};
   std::string out;
   if (!window_mode_) {
     out = "share: desktop\n";

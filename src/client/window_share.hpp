@@ -57,8 +57,9 @@ class window_share {
   result share_desktop();
   // The ctl command's argument: "window 0xID", "window NAME" or "desktop".
   result handle_command(std::string_view args);
-  // "share: desktop" or "share: window 0x... "TITLE" visible|minimised|closed", then the
-  // refusal counters; each line ends with '\n'.
+  // "share: window 0x... "TITLE" visible|minimised|closed" (or "share: desktop"), then
+  // "refused: N pointer, M keyboard"; each line ends with '\n'. Empty while the desktop is
+  // shared and nothing was ever refused.
   std::string status_lines();
 
   // ---- capture thread --------------------------------------------------------------------
