@@ -54,6 +54,10 @@ test('writers reproduce the fixtures byte for byte', () => {
     P.makeJsonMessage(P.MessageType.screen_info, 2, { width: 130, height: 70, cell: 64 }, FIXED_TIME),
     fixture('screen_info.bin'),
   );
+  const scopeInfo = { width: 130, height: 70, cell: 64, scope: { kind: 'window', title: 'Rechnung \u2014 caf\u00e9 <b>&</b>', state: 'minimised' } };
+  assert.deepEqual(P.makeJsonMessage(P.MessageType.screen_info, 2, scopeInfo, FIXED_TIME), fixture('screen_info_window.bin'));
+  const parsed = P.parseMessage(fixture('screen_info_window.bin'));
+  assert.deepEqual(P.parseScreenScope(parsed.json.scope), scopeInfo.scope);
   const ack = P.parseMessage(fixture('frame_ack.bin'));
   assert.equal(ack.type, P.MessageType.frame_ack);
   assert.equal(P.parseFrameAck(ack.payload), 3);

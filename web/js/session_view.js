@@ -101,6 +101,8 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   const statusText = el('span', { className: 'conn-text', text: STATE_TEXT.connecting });
   const statusEl = el('span', { className: 'conn-status', role: 'status' }, el('span', { className: 'conn-dot', 'aria-hidden': 'true' }), statusText);
   const metaEl = el('span', { className: 'session-meta' });
+  // What the customer shares when it is not the whole desktop (screen_info "scope"); text only.
+  const scopeBadge = el('span', { className: 'badge scope-badge', id: 'scope-badge', role: 'status', hidden: true });
   const fitBtn = el('button', { type: 'button', className: 'btn btn-toggle', text: 'Fit', 'aria-pressed': 'true', title: 'Scale the screen to the window' });
   const nativeBtn = el('button', { type: 'button', className: 'btn btn-toggle', text: '1:1', 'aria-pressed': 'false', title: 'Native pixels (scrolls)' });
   const backBtn = el('button', { type: 'button', className: 'btn btn-ghost-dark', text: '← Back', title: 'Back to the requests' });
@@ -171,6 +173,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
       backBtn,
       el('div', { className: 'session-title' }, nameEl, descEl),
       statusEl,
+      scopeBadge,
       metaEl,
       el('div', { className: 'btn-group', role: 'group', 'aria-label': 'Scale' }, fitBtn, nativeBtn),
     ),
@@ -477,6 +480,22 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   let worker;
   screenCanvas.hidden = true;
 
+  // The scope badge: "Limited to one application: TITLE" (+ its state), hidden for the desktop.
+  function showScope(scope) {
+    if (!scope || scope.kind !== 'window') {
+      scopeBadge.hidden = true;
+      scopeBadge.textContent = '';
+      delete scopeBadge.dataset.state;
+      return;
+    }
+    const suffix = scope.state === 'minimised' ? ' (minimised)' : scope.state === 'closed' ? ' (closed)' : '';
+    const text = `Limited to one application: ${scope.title || '(untitled)'}${suffix}`;
+    setText(scopeBadge, text);
+    scopeBadge.title = `${text}. Everything else on the customer's screen is black, and input outside that window is refused.`;
+    scopeBadge.dataset.state = scope.state;
+    scopeBadge.hidden = false;
+  }
+
   function onWorkerMessage(e) {
     const m = e.data || {};
     switch (m.ev) {
@@ -492,6 +511,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
         descEl.title = m.description || '';
         break;
       case 'screen':
+        showScope(m.scope);
         screen = { width: m.width, height: m.height };
         screenCanvas.hidden = false;
         applyLayout();

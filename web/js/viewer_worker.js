@@ -320,7 +320,7 @@ function onScreenInfo(obj) {
     canvas.width = width; // resizing clears the canvas; the next frame covers the whole screen
     canvas.height = height;
   }
-  post({ ev: 'screen', width, height });
+  post({ ev: 'screen', width, height, scope: size.scope });
 }
 
 async function onFrame(msg) {
