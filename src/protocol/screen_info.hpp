@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace visit::protocol {
 
@@ -25,6 +26,9 @@ struct screen_scope {
 };
 
 struct screen_info {
+  screen_info() = default;
+  screen_info(int w, int h, std::optional<screen_scope> s = std::nullopt)
+      : width(w), height(h), scope(std::move(s)) {}
   int width = 0;
   int height = 0;
   // Absent: the whole desktop (what every client before scopes sent).
