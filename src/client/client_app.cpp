@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <optional>
 #include <thread>
@@ -122,6 +123,7 @@ int run_client(const client_options& options) {
 
   mailbox.set_capture_waker([&capturer] { capturer->wake(); });
   share.set_waker([&capturer] { capturer->wake(); });
+  asio::steady_timer share_timer(io);
   mailbox.set_network_notifier([&session] { session.notify(); });
 
   int exit_code = 0;
@@ -134,6 +136,7 @@ int run_client(const client_options& options) {
     log_line(std::string("shutting down (") + why + ")");
     mailbox.stop();
     ctl.close();
+    share_timer.cancel();
     session.shutdown([&] {
       signals.cancel();
       io.stop();
@@ -154,6 +157,16 @@ int run_client(const client_options& options) {
 
   frame_pipeline pipeline(*capturer, mailbox);
   pipeline.set_window_share(&share);
+  // While nobody watches the capture thread sleeps; the shared window's events are read here.
+  std::function<void()> drain_share = [&] {
+    share_timer.expires_after(std::chrono::seconds(1));
+    share_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || shutting_down) return;
+      share.drain_events();
+      drain_share();
+    });
+  };
+  drain_share();
   std::thread capture_thread([&] {
     if (!pipeline.run()) {
       asio::post(io, [&] { begin_shutdown(1, "capture failed"); });

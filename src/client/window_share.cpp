@@ -170,6 +170,12 @@ void window_share::update_locked(clock::time_point now, bool force) {
   }
 }
 
+void window_share::drain_events() {
+  std::lock_guard lock(mutex_);
+  if (!window_mode_ || !tracker_) return;
+  tracker_->poll_events(false);  // counted: the next current() looks again
+}
+
 window_share::view window_share::current(clock::time_point now) {
   std::lock_guard lock(mutex_);
   update_locked(now, false);

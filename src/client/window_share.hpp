@@ -62,6 +62,11 @@ class window_share {
   // shared and nothing was ever refused.
   std::string status_lines();
 
+  // Reads the window events queued so far (cheap, no round trip). The capture thread does it
+  // on every step while someone watches; call it now and then otherwise (client_app: every
+  // second on the network thread) so that nothing piles up while nobody watches.
+  void drain_events();
+
   // ---- capture thread --------------------------------------------------------------------
   struct view {
     std::uint64_t generation = 0;                 // changes whenever anything below does

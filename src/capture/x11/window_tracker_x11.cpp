@@ -46,7 +46,6 @@ class window_tracker_x11 final : public window_tracker {
     root_ = DefaultRootWindow(d);
     net_wm_name_ = XInternAtom(d, "_NET_WM_NAME", False);
     utf8_string_ = XInternAtom(d, "UTF8_STRING", False);
-    XSelectInput(d, root_, SubstructureNotifyMask);
     XSync(d, False);
     return true;
   }
@@ -89,6 +88,8 @@ class window_tracker_x11 final : public window_tracker {
     unwatch();
     watched_ = id;
     client_ = w;
+    // Events only while a window is watched: nothing piles up while the desktop is shared.
+    XSelectInput(d, root_, SubstructureNotifyMask);
     XSelectInput(d, client_, StructureNotifyMask | PropertyChangeMask | VisibilityChangeMask);
     find_frame();
     trap.sync();
@@ -102,7 +103,9 @@ class window_tracker_x11 final : public window_tracker {
       x_error_trap trap(display_.get());
       XSelectInput(display_.get(), client_, NoEventMask);
       if (frame_ != client_ && frame_ != 0) XSelectInput(display_.get(), frame_, NoEventMask);
+      XSelectInput(display_.get(), root_, NoEventMask);
       trap.sync();
+      poll_events(false);  // what was queued meanwhile
     }
     client_ = frame_ = 0;
     watched_ = 0;
