@@ -123,5 +123,22 @@ test('the console shows only the shared window, black elsewhere, and says so', a
     if (SECRET.some((s) => s[0] === screen.rgba[o] && s[1] === screen.rgba[o + 1] && s[2] === screen.rgba[o + 2])) secretOnScreen++;
   }
   assert.ok(secretOnScreen > 10000, `the other window is not on the X screen (${secretOnScreen} px)`);
+
+  // Minimised: the badge says so and the canvas is all black; restored: back to the window.
+  execFileSync(path.join(toolDir, 'x_app_window'), ['--iconify', sharedId], xenv());
+  await page.waitForFunction(() => document.querySelector('#scope-badge').dataset.state === 'minimised', null, { timeout: 10000 });
+  assert.equal(await badge.textContent(), `Limited to one application: ${TITLE} (minimised)`);
+  const d2 = Date.now() + 10000;
+  for (;;) {
+    const canvas = await canvasPixels(page);
+    let lit = 0;
+    for (let o = 0; o < canvas.rgba.length; o += 4) if (canvas.rgba[o] || canvas.rgba[o + 1] || canvas.rgba[o + 2]) lit++;
+    if (lit === 0) break;
+    assert.ok(Date.now() < d2, `${lit} pixels still lit while minimised`);
+    await sleep(100);
+  }
+  execFileSync(path.join(toolDir, 'x_app_window'), ['--activate', sharedId], xenv());
+  await page.waitForFunction(() => document.querySelector('#scope-badge').dataset.state === 'visible', null, { timeout: 10000 });
+  assert.equal(await badge.textContent(), `Limited to one application: ${TITLE}`);
   assert.deepEqual(page.errors || [], []);
 });

@@ -6,6 +6,9 @@
 //   key_press <keysym name>
 // usage: x_app_window TITLE X Y WIDTH HEIGHT RRGGBB RRGGBB TEXT   (DISPLAY from the
 // environment); runs until killed.
+//        x_app_window --iconify 0xID | --activate 0xID
+// asks the window manager to minimise the window, or to restore, raise and focus it
+// (_NET_ACTIVE_WINDOW as a pager sends it), then exits.
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
@@ -31,7 +34,33 @@ void paint(Display* dpy, Window win, GC gc, int w, int h, unsigned long a, unsig
 
 }  // namespace
 
+int wm_request(const char* what, const char* id_text) {
+  Display* dpy = XOpenDisplay(nullptr);
+  if (!dpy) return 1;
+  const Window win = std::strtoul(id_text, nullptr, 16);
+  const Window root = DefaultRootWindow(dpy);
+  if (std::strcmp(what, "--iconify") == 0) {
+    XIconifyWindow(dpy, win, DefaultScreen(dpy));
+  } else {
+    XEvent e{};
+    e.xclient.type = ClientMessage;
+    e.xclient.window = win;
+    e.xclient.message_type = XInternAtom(dpy, "_NET_ACTIVE_WINDOW", False);
+    e.xclient.format = 32;
+    e.xclient.data.l[0] = 2;  // from a pager: always honoured
+    e.xclient.data.l[1] = CurrentTime;
+    XSendEvent(dpy, root, False, SubstructureRedirectMask | SubstructureNotifyMask, &e);
+  }
+  XSync(dpy, False);
+  XCloseDisplay(dpy);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 3 &&
+      (std::strcmp(argv[1], "--iconify") == 0 || std::strcmp(argv[1], "--activate") == 0)) {
+    return wm_request(argv[1], argv[2]);
+  }
   if (argc != 9) {
     std::fprintf(stderr, "usage: x_app_window TITLE X Y WIDTH HEIGHT RRGGBB RRGGBB TEXT\n");
     return 2;
