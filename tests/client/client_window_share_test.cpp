@@ -2,9 +2,9 @@
 // window of two on an Xvfb run by openbox, against fake_visit_server. Every frame it sends is
 // decoded and checked: the other window's colours never appear in any pixel, and once the
 // picture settles it equals the X screen inside the shared window's visible region and is
-// black everywhere else — after a move, while the other window covers part of it, and when it
-// is minimised (then also scope "minimised"). Injected clicks outside are refused and counted,
-// inside they reach the window; keys are refused while the other window has the focus.
+// black everywhere else — after a move and a resize, while the other window covers part of it, and
+// when it is minimised (then also scope "minimised"). Injected clicks outside are refused and
+// counted, inside they reach the window; keys are refused while the other window has the focus.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -278,6 +278,11 @@ TEST_F(window_share_session, only_the_shared_window_is_seen_and_only_it_takes_in
   ASSERT_TRUE(pump_until([&] { return windows_.client_rect(shared_id_)->x >= 150; }, 5s));
   ASSERT_TRUE(wait_picture([&] { return shared_region(false); }, &shown));
   EXPECT_EQ(shown, 200L * 140L);
+  // ... and it is resized: so does the picture.
+  windows_.resize(shared_id_, 240, 150);  // still clear of the other window
+  ASSERT_TRUE(pump_until([&] { return windows_.client_rect(shared_id_)->w == 240; }, 5s));
+  ASSERT_TRUE(wait_picture([&] { return shared_region(false); }, &shown));
+  EXPECT_EQ(shown, 240L * 150L);
 
   // 3. The other window comes to the front over part of it: that part is black.
   windows_.activate(secret_id_);

@@ -103,6 +103,11 @@ void x_windows::move(unsigned long window, int x, int y) {
   XSync(impl_->d, False);
 }
 
+void x_windows::resize(unsigned long window, int width, int height) {
+  XResizeWindow(impl_->d, window, static_cast<unsigned>(width), static_cast<unsigned>(height));
+  XSync(impl_->d, False);
+}
+
 void x_windows::activate(unsigned long window) {
   client_message(impl_->d, impl_->root, window, "_NET_ACTIVE_WINDOW", 2, CurrentTime);
 }

@@ -32,6 +32,8 @@ class x_windows {
   bool viewable(unsigned long window);
   // Asks the window manager: move the window's frame so the window is near (x, y).
   void move(unsigned long window, int x, int y);
+  // Asks the window manager to resize the window.
+  void resize(unsigned long window, int width, int height);
   // _NET_ACTIVE_WINDOW as a pager would send it: raise and focus (also de-iconifies).
   void activate(unsigned long window);
   // WM_CHANGE_STATE IconicState (XIconifyWindow).
