@@ -271,22 +271,32 @@ frame_view frame_mask::apply(const frame_view& screen, const std::vector<rect>& 
   changed.clear();
   if (buffer_.width != screen.width || buffer_.height != screen.height) {
     buffer_ = frame_buffer(screen.width, screen.height);  // black
+    region_.clear();
     all = true;
   }
+  // The buffer is black outside region_ (the region of the last call). So a cell that meets
+  // neither region_ nor `region` is black before and after: only the others are looked at.
+  const auto touches = [&](const rect& cell) {
+    const auto meets = [&](const rect& r) { return !r.intersect(cell).empty(); };
+    return std::any_of(region.begin(), region.end(), meets) ||
+           std::any_of(region_.begin(), region_.end(), meets);
+  };
   const rect bounds{0, 0, screen.width, screen.height};
   if (all) {
     for (int y = 0; y < screen.height; y += protocol::cell_size) {
       for (int x = 0; x < screen.width; x += protocol::cell_size) {
         const rect cell = rect{x, y, protocol::cell_size, protocol::cell_size}.intersect(bounds);
-        if (mask_cell(screen, region, cell)) changed.push_back(cell);
+        if (touches(cell) && mask_cell(screen, region, cell)) changed.push_back(cell);
       }
     }
   } else {
     for (const rect& c : cells) {
       const rect cell = c.intersect(bounds);
-      if (!cell.empty() && mask_cell(screen, region, cell)) changed.push_back(cell);
+      if (!cell.empty() && touches(cell) && mask_cell(screen, region, cell))
+        changed.push_back(cell);
     }
   }
+  region_ = region;
   return buffer_.view();
 }
 

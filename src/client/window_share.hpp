@@ -121,12 +121,16 @@ class frame_mask {
   // pixels differ from what the buffer held. Returns a view of the buffer.
   frame_view apply(const frame_view& screen, const std::vector<rect>& region,
                    std::span<const rect> cells, bool all, std::vector<rect>& changed);
-  void reset() { buffer_ = {}; }
+  void reset() {
+    buffer_ = {};
+    region_.clear();
+  }
 
  private:
   bool mask_cell(const frame_view& screen, const std::vector<rect>& region, const rect& cell);
 
   frame_buffer buffer_;
+  std::vector<rect> region_;       // the region of the last apply(): black outside it
   std::vector<std::uint8_t> row_;  // scratch: one masked row of a cell
 };
 
