@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <functional>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "client/frame_pipeline.hpp"
 #include "client/input_sink.hpp"
 #include "client/uplink_mailbox.hpp"
+#include "client/window_share.hpp"
 #include "client/x11_input_sink.hpp"
 #include "input/clipboard.hpp"
 #include "net/direct_dialer.hpp"
@@ -43,6 +45,20 @@ int run_client(const client_options& options) {
   if (!capturer) {
     log_line("cannot capture the screen: " + error);
     return 1;
+  }
+
+  // What is shared: the desktop, or one window (--share-window*, `ctl share`). Without a
+  // tracker only the desktop can be shared, and asking for a window is an error.
+  std::string tracker_error;
+  window_share share(capture::make_window_tracker(options.display, tracker_error));
+  if (options.share_window_id || !options.share_window_name.empty()) {
+    const auto r = options.share_window_id ? share.share_window(*options.share_window_id)
+                                           : share.share_window_named(options.share_window_name);
+    if (!r.ok) {
+      log_line("cannot share the window: " + r.message +
+               (tracker_error.empty() ? "" : " (" + tracker_error + ")"));
+      return 2;
+    }
   }
 
   asio::ssl::context tls(asio::ssl::context::tls_client);
@@ -72,7 +88,10 @@ int run_client(const client_options& options) {
     injecting_sink = x11_input_sink::create(options.display, ledger, error);
     if (!injecting_sink) log_line("cannot inject input (" + error + "): remote input only logged");
   }
-  input_sink& sink = injecting_sink ? static_cast<input_sink&>(*injecting_sink) : logging_sink;
+  input_sink& unscoped_sink =
+      injecting_sink ? static_cast<input_sink&>(*injecting_sink) : logging_sink;
+  // Input outside the shared window is refused before it reaches the injector.
+  scoped_input_sink sink(unscoped_sink, share);
   // Run on the network thread after every access change, outside access_control's own call.
   std::function<void()> after_access_change;
   access_control access(
@@ -124,6 +143,7 @@ int run_client(const client_options& options) {
     if (clipboard) clipboard->set_watching(access.mode() == access_mode::full_access);
   };
   ctl_server ctl(io, access);
+  ctl.set_window_share(&share);
   const std::string ctl_path =
       options.ctl_socket.empty() ? default_ctl_socket_path() : options.ctl_socket;
   if (ctl.listen(ctl_path, error)) {
@@ -134,6 +154,8 @@ int run_client(const client_options& options) {
   }
 
   mailbox.set_capture_waker([&capturer] { capturer->wake(); });
+  share.set_waker([&capturer] { capturer->wake(); });
+  asio::steady_timer share_timer(io);
   mailbox.set_network_notifier([&session] { session.notify(); });
 
   int exit_code = 0;
@@ -146,6 +168,7 @@ int run_client(const client_options& options) {
     log_line(std::string("shutting down (") + why + ")");
     mailbox.stop();
     ctl.close();
+    share_timer.cancel();
     session.shutdown([&] {
       signals.cancel();
       io.stop();
@@ -165,6 +188,17 @@ int run_client(const client_options& options) {
   signals.async_wait(on_signal);
 
   frame_pipeline pipeline(*capturer, mailbox);
+  pipeline.set_window_share(&share);
+  // While nobody watches the capture thread sleeps; the shared window's events are read here.
+  std::function<void()> drain_share = [&] {
+    share_timer.expires_after(std::chrono::seconds(1));
+    share_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || shutting_down) return;
+      share.drain_events();
+      drain_share();
+    });
+  };
+  drain_share();
   std::thread capture_thread([&] {
     if (!pipeline.run()) {
       asio::post(io, [&] { begin_shutdown(1, "capture failed"); });

@@ -34,10 +34,16 @@ std::string usage() {
          "                    when you use your mouse or keyboard during full access: return to\n"
          "                    read-only (default) or pause the technician's input that long\n"
          "  --no-input        do not inject the technician's input; only log it\n"
+         "  --share-window 0xID\n"
+         "                    share only this application window (its X window id), not the\n"
+         "                    whole desktop; everything else is black and takes no input\n"
+         "  --share-window-name TEXT\n"
+         "                    the same, for the window titled exactly TEXT\n"
          "\n"
          "       visit-client ctl status|revoke|grant [--to ID] [--socket PATH]\n"
+         "       visit-client ctl share window 0xID|NAME | share desktop [--socket PATH]\n"
          "  control a running visit-client: show the access state, return to read-only,\n"
-         "  or grant full access to the technician who asked\n";
+         "  grant full access to the technician who asked, or change what is shared\n";
 }
 
 parse_outcome parse_client_options(std::span<const std::string_view> args) {
@@ -113,6 +119,20 @@ parse_outcome parse_client_options(std::span<const std::string_view> args) {
     } else if (arg == "--no-input") {
       if (!flag_only()) return fail("--no-input takes no value");
       o.no_input = true;
+    } else if (arg == "--share-window") {
+      const auto v = value();
+      if (!v || !v->starts_with("0x") || v->size() < 3 || v->size() > 10 ||
+          v->substr(2).find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos) {
+        return fail("--share-window needs an X window id such as 0x1a00007");
+      }
+      o.share_window_id = std::stoull(std::string(v->substr(2)), nullptr, 16);
+      if (*o.share_window_id == 0) return fail("--share-window: 0x0 is not a window");
+    } else if (arg == "--share-window-name") {
+      const auto v = value();
+      if (!v || v->empty() || v->size() > 1024 || !protocol::is_valid_utf8(*v)) {
+        return fail("--share-window-name needs a window title (1 to 1024 bytes of UTF-8)");
+      }
+      o.share_window_name = std::string(*v);
     } else if (arg == "--local-input") {
       const auto v = value();
       if (v && *v == "revoke") {
@@ -133,6 +153,9 @@ parse_outcome parse_client_options(std::span<const std::string_view> args) {
   if (!have_server) return fail("--server is required");
   if (!have_name) return fail("--name is required");
   if (have_ca && have_pin) return fail("--ca and --pin cannot be used together");
+  if (o.share_window_id && !o.share_window_name.empty()) {
+    return fail("--share-window and --share-window-name cannot be used together");
+  }
   if (o.name.empty() || o.name.size() > protocol::max_name_bytes ||
       !protocol::is_valid_utf8(o.name)) {
     return fail("--name must be 1 to 128 bytes of UTF-8");

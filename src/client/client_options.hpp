@@ -2,11 +2,14 @@
 //   visit-client --headless --server https://HOST[:PORT] [--ca FILE | --pin SHA256HEX]
 //                --name TEXT [--description TEXT] [--display :N] [--ctl-socket PATH]
 //                [--local-input revoke|pause:SECONDS]
+//                [--share-window 0xID | --share-window-name TEXT]
 //   visit-client ctl status|revoke|grant [--to ID] [--socket PATH]   (ctl_socket.hpp)
+//   visit-client ctl share window 0xID|NAME | share desktop
 // Options take their value as the next argument or after '=' (--name=Ada).
 // Thread-safety: pure.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,6 +31,9 @@ struct client_options {
   std::chrono::milliseconds local_input_pause{0};
   // --no-input: log accepted remote input instead of injecting it (no mouse precedence).
   bool no_input = false;
+  // Share one application window only (window_share.hpp): by X window id, or by exact title.
+  std::optional<std::uint64_t> share_window_id;
+  std::string share_window_name;  // empty: not by name
 };
 
 struct parse_outcome {

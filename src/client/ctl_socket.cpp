@@ -23,7 +23,8 @@ using local = asio::local::stream_protocol;
 
 namespace {
 
-constexpr std::size_t max_line = 256;
+// A request line: room for "share window " and a 1024-byte title.
+constexpr std::size_t max_line = 1280;
 
 std::string tech_text(const technician& t) {
   return printable(t.name, 128) + " (" + t.id + ")";
@@ -41,8 +42,8 @@ std::string dir_of(const std::string& path) {
 }
 
 struct ctl_connection : std::enable_shared_from_this<ctl_connection> {
-  ctl_connection(local::socket s, access_control& a)
-      : socket(std::move(s)), access(a), in(max_line) {}
+  ctl_connection(local::socket s, access_control& a, window_share* ws)
+      : socket(std::move(s)), access(a), share(ws), in(max_line) {}
   void start() {
     asio::async_read_until(
         socket, in, '\n', [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
@@ -50,7 +51,7 @@ struct ctl_connection : std::enable_shared_from_this<ctl_connection> {
           std::istream is(&self->in);
           std::string line;
           std::getline(is, line);
-          self->reply = handle_ctl_command(self->access, line);
+          self->reply = handle_ctl_command(self->access, line, self->share);
           asio::async_write(self->socket, asio::buffer(self->reply),
                             [self](boost::system::error_code, std::size_t) {
                               boost::system::error_code ignored;
@@ -60,6 +61,7 @@ struct ctl_connection : std::enable_shared_from_this<ctl_connection> {
   }
   local::socket socket;
   access_control& access;
+  window_share* share;
   asio::streambuf in;
   std::string reply;
 };
@@ -95,8 +97,13 @@ bool prepare_ctl_directory(const std::string& path, std::string& error) {
   return true;
 }
 
-std::string handle_ctl_command(access_control& access, std::string_view line) {
+std::string handle_ctl_command(access_control& access, std::string_view line, window_share* share) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.starts_with("share ")) {
+    if (share == nullptr) return "error sharing one window is not available\n";
+    const auto r = share->handle_command(line.substr(6));
+    return (r.ok ? "ok " : "error ") + printable(r.message, 300) + "\n";
+  }
   if (line == "status") {
     std::string out = "mode: " + std::string(to_string(access.mode())) + "\n";
     const auto& c = access.mode() == access_mode::full_access ? access.controller() : std::nullopt;
@@ -105,6 +112,7 @@ std::string handle_ctl_command(access_control& access, std::string_view line) {
     for (const auto& t : access.pending()) out += "pending: " + tech_text(t) + "\n";
     if (access.paused()) out += "paused: yes\n";
     out += "dropped: " + std::to_string(access.dropped()) + "\n";
+    if (share != nullptr) out += share->status_lines();
     return out + "ok\n";
   }
   if (line == "grant" || line.starts_with("grant ")) {
@@ -116,7 +124,8 @@ std::string handle_ctl_command(access_control& access, std::string_view line) {
   if (line == "revoke") {
     return access.revoke() ? "ok back to read-only\n" : "ok already read-only\n";
   }
-  return "error unknown command (status, grant [ID], revoke)\n";
+  return "error unknown command (status, grant [ID], revoke, share window 0xID|NAME, share "
+         "desktop)\n";
 }
 
 ctl_server::ctl_server(asio::io_context& io, access_control& access)
@@ -177,7 +186,7 @@ void ctl_server::accept() {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       if (peer_is_me(s.native_handle())) {
-        std::make_shared<ctl_connection>(std::move(s), access_)->start();
+        std::make_shared<ctl_connection>(std::move(s), access_, share_)->start();
       } else {
         ++refused_;
         log_line("control socket: refused a connection from another user");
@@ -200,13 +209,23 @@ int run_ctl(std::span<const std::string_view> args) {
       command += " " + std::string(args[++i]);
     } else if (command.empty() && (a == "grant" || a == "revoke" || a == "status")) {
       command = std::string(a);
+    } else if (command.empty() && a == "share" && i + 1 < args.size() && args[i + 1] == "desktop") {
+      command = "share desktop";
+      ++i;
+    } else if (command.empty() && a == "share" && i + 2 < args.size() && args[i + 1] == "window" &&
+               !args[i + 2].empty()) {
+      command = "share window " + std::string(args[i + 2]);
+      i += 2;
     } else {
       command.clear();
       break;
     }
   }
   if (command.empty() || command.find('\n') != std::string::npos || command.size() > max_line) {
-    std::fputs("usage: visit-client ctl status|revoke|grant [--to ID] [--socket PATH]\n", stderr);
+    std::fputs(
+        "usage: visit-client ctl status|revoke|grant [--to ID] [--socket PATH]\n"
+        "       visit-client ctl share window 0xID|NAME | share desktop [--socket PATH]\n",
+        stderr);
     return 2;
   }
   asio::io_context io;

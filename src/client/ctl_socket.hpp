@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "client/access_control.hpp"
+#include "client/window_share.hpp"
 
 namespace visit::client {
 
@@ -25,8 +26,10 @@ std::string default_ctl_socket_path();
 // checks that the directory holding `path` belongs to this user and is not writable by others.
 bool prepare_ctl_directory(const std::string& path, std::string& error);
 
-// One request line -> the reply (lines, the last is "ok ..." or "error ..."). Pure.
-std::string handle_ctl_command(access_control& access, std::string_view line);
+// One request line -> the reply (lines, the last is "ok ..." or "error ..."). Pure but for
+// `share` ("share window 0xID|NAME", "share desktop"; null: those commands are refused).
+std::string handle_ctl_command(access_control& access, std::string_view line,
+                               window_share* share = nullptr);
 
 class ctl_server {
  public:
@@ -38,6 +41,8 @@ class ctl_server {
   // Binds `path` (mode 0600; a stale socket of this user is replaced, a live one is an error).
   bool listen(const std::string& path, std::string& error);
   void close();
+  // Lets `share ...` commands change what is shared (`share` outlives the server).
+  void set_window_share(window_share* share) { share_ = share; }
   // Connections refused by the peer check (tests).
   int refused_peers() const { return refused_; }
 
@@ -48,6 +53,7 @@ class ctl_server {
   access_control& access_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::string path_;
+  window_share* share_ = nullptr;
   int refused_ = 0;
 };
 

@@ -38,31 +38,28 @@ std::optional<capture::cursor_image> fit_cursor(capture::cursor_image img) {
   return img;
 }
 
-// The optional "monitors" member (protocol.md §3.7): left out when the platform cannot tell
-// or there is one monitor covering the whole screen.
-std::string monitors_json(const std::vector<capture::monitor_area>& monitors, int width,
-                          int height) {
-  if (monitors.empty() || monitors.size() > protocol::max_monitors) return {};
-  if (monitors.size() == 1 && monitors[0].area == rect{0, 0, width, height}) return {};
-  std::string out = ",\"monitors\":[";
-  for (std::size_t i = 0; i < monitors.size(); ++i) {
-    const rect& a = monitors[i].area;
-    if (i > 0) out += ",";
-    out += "{\"x\":" + std::to_string(a.x) + ",\"y\":" + std::to_string(a.y) +
-           ",\"width\":" + std::to_string(a.w) + ",\"height\":" + std::to_string(a.h) +
-           ",\"primary\":" + (monitors[i].primary ? "true" : "false") + "}";
-  }
-  return out + "]";
-}
-
+// The screen_info message: the optional "monitors" member (protocol.md §3.7) is left out when
+// the platform cannot tell or there is one monitor covering the whole screen; "scope" only
+// while a window is shared.
 std::vector<std::uint8_t> screen_info_message(int width, int height,
-                                              const std::vector<capture::monitor_area>& monitors) {
-  const std::string json = "{\"width\":" + std::to_string(width) +
-                           ",\"height\":" + std::to_string(height) +
-                           ",\"cell\":" + std::to_string(protocol::cell_size) +
-                           monitors_json(monitors, width, height) + "}";
+                                              const std::vector<capture::monitor_area>& monitors,
+                                              const std::optional<protocol::screen_scope>& scope) {
+  protocol::screen_info info{width, height, scope};
+  const bool whole = monitors.size() == 1 && monitors[0].area == rect{0, 0, width, height};
+  if (!whole && monitors.size() <= protocol::max_monitors) {
+    for (const auto& m : monitors) {
+      info.monitors.push_back({m.area.x, m.area.y, m.area.w, m.area.h, m.primary});
+    }
+  }
+  const std::string json = protocol::screen_info_json(info);
   return protocol::make_json_message(protocol::message_type::screen_info, 0, protocol::now_us(),
                                      json);
+}
+
+bool inside(const std::vector<rect>& region, int x, int y) {
+  return std::any_of(region.begin(), region.end(), [&](const rect& r) {
+    return x >= r.x && y >= r.y && x < r.right() && y < r.bottom();
+  });
 }
 
 bool same_position(const protocol::cursor_position& a, const protocol::cursor_position& b) {
@@ -111,6 +108,7 @@ frame_pipeline::step_result frame_pipeline::step(clock::time_point now) {
     return {step_kind::wait_for_link, clock::time_point::max(), st};
 
   sync(st);
+  sync_scope(now);
   poll_cursor(now, st.connection);
 
   if (!st.frame_slot_free) {
@@ -120,7 +118,7 @@ frame_pipeline::step_result frame_pipeline::step(clock::time_point now) {
   if (now < next_frame_at_) {
     return {step_kind::wait_for_link, std::min(next_frame_at_, next_cursor_poll_), st};
   }
-  if (force_full_ || damage_ || !pending_.empty()) {
+  if (force_full_ || damage_ || mask_dirty_ || !pending_.empty()) {
     switch (capture_and_send(st.connection)) {
       case send_outcome::failed:
         return {step_kind::failed, {}, st};
@@ -159,6 +157,24 @@ void frame_pipeline::sync(const link_status& st) {
   }
 }
 
+void frame_pipeline::sync_scope(clock::time_point now) {
+  if (share_ == nullptr) return;
+  window_share::view v = share_->current(now);
+  if (v.generation == scope_.generation) {
+    scope_.events = v.events;  // looked again and found the same region: valid until now
+    return;
+  }
+  if (v.scope != scope_.scope) {
+    // A new scope, or the window's state changed: the viewers hear it, then see it all anew.
+    send_screen_info_ = true;
+    force_full_ = true;
+    last_position_.reset();
+  }
+  if (!v.scope) mask_.reset();
+  mask_dirty_ = v.scope.has_value();
+  scope_ = std::move(v);
+}
+
 void frame_pipeline::poll_cursor(clock::time_point now, std::uint64_t connection) {
   if (auto img = capturer_.cursor_if_changed()) {
     if (auto fitted = fit_cursor(std::move(*img))) {
@@ -183,6 +199,8 @@ void frame_pipeline::poll_cursor(clock::time_point now, std::uint64_t connection
   p.x = clamp_u16(s.x, 0xffff);
   p.y = clamp_u16(s.y, 0xffff);
   p.visible = s.visible;
+  // Where the pointer is outside the shared window is not the technician's business.
+  if (scope_.scope && !inside(scope_.visible, s.x, s.y)) p.visible = false;
   if (last_position_ && same_position(*last_position_, p)) return;
   last_position_ = p;
   link_.offer_cursor_position(connection, protocol::make_cursor_position(0, protocol::now_us(), p));
@@ -191,7 +209,7 @@ void frame_pipeline::poll_cursor(clock::time_point now, std::uint64_t connection
 
 frame_pipeline::send_outcome frame_pipeline::capture_and_send(std::uint64_t connection) {
   const bool full = force_full_;
-  const capture::capture_result r = capturer_.capture(frame_, full);
+  const capture::capture_result r = capturer_.capture(frame_, full || regrab_);
   damage_ = false;
   ++stats_.captures;
   if (r == capture::capture_result::error_permanent) {
@@ -213,6 +231,25 @@ frame_pipeline::send_outcome frame_pipeline::capture_and_send(std::uint64_t conn
     force_full_ = true;
     return send_outcome::retry;
   }
+  std::span<const rect> changed = frame_.changed_cells;
+  screen_ = screen;
+  if (scope_.scope) {
+    // Only what is visible of the shared window, as it was when the grab was made: if the
+    // window moved, or something covered or uncovered it, since the region was computed, the
+    // grab may show another window where the region says ours is. Drop it and look again;
+    // the whole mask is recomputed next time, so no change is lost.
+    if (!share_->still_valid(scope_)) {
+      ++stats_.stale_captures;
+      mask_dirty_ = true;
+      regrab_ = true;  // the next grab takes every row, after the new region is known
+      return send_outcome::retry;
+    }
+    const bool all = full || mask_dirty_ || frame_.size_changed;
+    screen_ = mask_.apply(screen, scope_.visible, changed, all, masked_cells_);
+    mask_dirty_ = false;
+    regrab_ = false;
+    changed = masked_cells_;
+  }
   force_full_ = false;
   if (frame_.size_changed || screen.width != pending_.width() ||
       screen.height != pending_.height()) {
@@ -222,7 +259,7 @@ frame_pipeline::send_outcome frame_pipeline::capture_and_send(std::uint64_t conn
     send_screen_info_ = true;
   }
   if (full) pending_.add_all();
-  for (const rect& c : frame_.changed_cells) pending_.add(c);
+  for (const rect& c : changed) pending_.add(c);
   if (pending_.empty()) return send_outcome::nothing;
   if (!send_pending(connection)) return send_outcome::nothing;
   if (full) ++stats_.full_frames;
@@ -230,7 +267,7 @@ frame_pipeline::send_outcome frame_pipeline::capture_and_send(std::uint64_t conn
 }
 
 bool frame_pipeline::send_pending(std::uint64_t connection) {
-  const frame_view& screen = frame_.screen;
+  const frame_view& screen = screen_;
   const std::size_t tile_budget = settings_.max_frame_payload - protocol::frame_header_size;
   batch_.clear();
   tiles_.clear();
@@ -250,7 +287,8 @@ bool frame_pipeline::send_pending(std::uint64_t connection) {
 
   outgoing_frame out;
   if (send_screen_info_) {
-    out.screen_info = screen_info_message(screen.width, screen.height, capturer_.monitors());
+    out.screen_info =
+        screen_info_message(screen.width, screen.height, capturer_.monitors(), scope_.scope);
   }
   out.frame = protocol::make_frame(0, protocol::now_us(), static_cast<std::uint16_t>(batch_.size()),
                                    tiles_);

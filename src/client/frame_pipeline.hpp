@@ -16,6 +16,12 @@
 // - Cursor: the shape when it changes (and again for a new connection or viewer join), the
 //   position when it moves, polled at most ~30 times a second, only while someone watches.
 //
+// - Scope (window_share): when one window is shared, every capture is masked (frame_mask)
+//   before the cells are collected and encoded, so nothing outside the window's visible region
+//   reaches the encoder; a capture made while the window moved or was covered is dropped and
+//   redone. A change of scope or of the window's state sends screen_info (with "scope") and a
+//   whole frame; the cursor position outside the region is sent as hidden.
+//
 // Thread-safety: one thread (the capture thread) calls everything. Lifetime: the capturer and
 // the uplink outlive the pipeline.
 #pragma once
@@ -27,6 +33,7 @@
 #include "capture/screen_capturer.hpp"
 #include "client/cell_set.hpp"
 #include "client/uplink.hpp"
+#include "client/window_share.hpp"
 #include "codec/tile_codec.hpp"
 #include "protocol/message.hpp"
 
@@ -47,6 +54,7 @@ struct pipeline_stats {
   std::uint64_t frame_bytes = 0;
   std::uint64_t cursor_shapes = 0;
   std::uint64_t cursor_positions = 0;
+  std::uint64_t stale_captures = 0;  // dropped: the shared window changed during the grab
 };
 
 class frame_pipeline {
@@ -68,6 +76,9 @@ class frame_pipeline {
 
   frame_pipeline(capture::screen_capturer& capturer, uplink& link, pipeline_settings settings = {});
 
+  // Limits what is sent to what `share` allows (it outlives the pipeline); call before run().
+  void set_window_share(window_share* share) { share_ = share; }
+
   // Loops step() and block() until the link says stopping (returns true) or the capturer
   // fails for good (returns false).
   bool run();
@@ -85,6 +96,7 @@ class frame_pipeline {
   enum class send_outcome { sent, nothing, retry, failed };
 
   void sync(const link_status& st);
+  void sync_scope(clock::time_point now);
   void poll_cursor(clock::time_point now, std::uint64_t connection);
   send_outcome capture_and_send(std::uint64_t connection);
   bool send_pending(std::uint64_t connection);
@@ -95,6 +107,7 @@ class frame_pipeline {
   codec::tile_encoder encoder_;
 
   capture::captured_frame frame_;  // the latest capture; its pixels belong to the capturer
+  frame_view screen_;              // what is encoded: frame_.screen, or the mask's copy of it
   cell_set pending_;
   std::vector<std::size_t> batch_;   // cells of the frame being built
   std::vector<std::uint8_t> tiles_;  // their tile records, back to back
@@ -110,6 +123,13 @@ class frame_pipeline {
   std::optional<capture::cursor_image> cursor_;  // the latest shape, clipped to the limits
   bool cursor_dirty_ = false;
   std::optional<protocol::cursor_position> last_position_;
+
+  window_share* share_ = nullptr;  // optional; outlives the pipeline
+  window_share::view scope_;       // the latest view of it
+  bool mask_dirty_ = false;        // the region changed: recompute every masked cell
+  bool regrab_ = false;            // a grab was dropped: the next one takes the whole screen
+  frame_mask mask_;
+  std::vector<rect> masked_cells_;  // scratch
 
   pipeline_stats stats_;
 };

@@ -78,45 +78,6 @@ boost::system::result<customer_hello_result> parse_customer_hello(
   return out;
 }
 
-boost::system::result<screen_size> parse_screen_info(std::span<const std::uint8_t> payload) {
-  auto obj = parse_object(payload);
-  if (!obj) return obj.error();
-  auto w = int_field(*obj, "width");
-  auto h = int_field(*obj, "height");
-  auto cell = int_field(*obj, "cell");
-  if (!w || !h || !cell || *cell != protocol::cell_size || *w < 1 ||
-      *w > protocol::max_screen_dimension || *h < 1 || *h > protocol::max_screen_dimension) {
-    return protocol::make_error_code(parse_error::bad_value);
-  }
-  screen_size out{static_cast<int>(*w), static_cast<int>(*h), {}};
-  if (auto it = obj->find("monitors"); it != obj->end()) {
-    const auto bad = protocol::make_error_code(parse_error::bad_value);
-    if (!it->value().is_array()) return bad;
-    const auto& list = it->value().as_array();
-    if (list.size() > protocol::max_monitors) return bad;
-    for (const auto& v : list) {
-      if (!v.is_object()) return bad;
-      const auto& m = v.as_object();
-      auto x = int_field(m, "x");
-      auto y = int_field(m, "y");
-      auto mw = int_field(m, "width");
-      auto mh = int_field(m, "height");
-      if (!x || !y || !mw || !mh || *x < 0 || *y < 0 || *mw < 1 || *mh < 1 ||
-          *x + *mw > out.width || *y + *mh > out.height) {
-        return bad;
-      }
-      bool primary = false;
-      if (auto p = m.find("primary"); p != m.end()) {
-        if (!p->value().is_bool()) return bad;
-        primary = p->value().as_bool();
-      }
-      out.monitors.push_back({static_cast<int>(*x), static_cast<int>(*y), static_cast<int>(*mw),
-                              static_cast<int>(*mh), primary});
-    }
-  }
-  return out;
-}
-
 boost::system::error_code check_viewer_hello(std::span<const std::uint8_t> payload) {
   auto obj = parse_object(payload);
   if (!obj) return obj.error();
@@ -196,27 +157,6 @@ std::string server_hello_for_viewer(std::string_view request_id, std::string_vie
   o["protocol"] = protocol::version;
   o["request_id"] = request_id;
   o["customer"] = std::move(customer);
-  return json::serialize(o);
-}
-
-std::string screen_info_json(screen_size s) {
-  json::object o;
-  o["width"] = s.width;
-  o["height"] = s.height;
-  o["cell"] = protocol::cell_size;
-  if (!s.monitors.empty()) {
-    json::array list;
-    for (const auto& m : s.monitors) {
-      json::object mo;
-      mo["x"] = m.x;
-      mo["y"] = m.y;
-      mo["width"] = m.width;
-      mo["height"] = m.height;
-      mo["primary"] = m.primary;
-      list.push_back(std::move(mo));
-    }
-    o["monitors"] = std::move(list);
-  }
   return json::serialize(o);
 }
 

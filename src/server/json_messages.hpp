@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/message.hpp"
+#include "protocol/screen_info.hpp"
 
 namespace visit::server {
 
@@ -30,20 +31,12 @@ struct customer_hello_result {
 boost::system::result<customer_hello_result> parse_customer_hello(
     std::span<const std::uint8_t> payload);
 
-// One monitor of the customer's screen (protocol.md §3.7), inside the screen.
-struct screen_monitor {
-  int x = 0, y = 0, width = 0, height = 0;
-  bool primary = false;
-  bool operator==(const screen_monitor&) const = default;
-};
-struct screen_size {
-  int width = 0;
-  int height = 0;
-  std::vector<screen_monitor> monitors{};  // empty: one monitor, the whole screen
-};
-// {"width": 1..8192, "height": 1..8192, "cell": 64, "monitors"?: [...]}; errors bad_json /
-// bad_value (a monitor outside the screen, more than protocol::max_monitors).
-boost::system::result<screen_size> parse_screen_info(std::span<const std::uint8_t> payload);
+// The screen size and the optional scope (protocol/screen_info.hpp): the hub keeps it and
+// re-serialises it canonically for every viewer, scope included.
+using screen_size = protocol::screen_info;
+using protocol::parse_screen_info;
+using protocol::screen_info_json;
+using protocol::screen_monitor;
 
 // A viewer's optional hello: a JSON object whose "protocol", when present, is 1.
 boost::system::error_code check_viewer_hello(std::span<const std::uint8_t> payload);
@@ -64,7 +57,6 @@ std::string control_request_json(std::string_view technician_id, std::string_vie
 std::string server_hello_for_customer(std::string_view request_id);  // protocol, request_id, credit
 std::string server_hello_for_viewer(std::string_view request_id, std::string_view name,
                                     std::string_view description);
-std::string screen_info_json(screen_size s);
 std::string viewers_json(std::size_t count);
 std::string close_reason_json(protocol::close_code code, std::string_view message);
 

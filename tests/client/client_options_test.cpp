@@ -29,6 +29,43 @@ TEST(client_options_test, full_command_line) {
   EXPECT_EQ(out.options->display, ":7");
 }
 
+TEST(client_options_test, one_window_is_shared_by_id_or_by_exact_title) {
+  const std::vector<std::string> base = {"--headless", "--server", "https://a.example", "--name",
+                                         "Ada"};
+  const auto with = [&](std::vector<std::string> more) {
+    auto args = base;
+    args.insert(args.end(), more.begin(), more.end());
+    return parse(args);
+  };
+  auto out = with({"--share-window", "0x1a00007"});
+  ASSERT_TRUE(out.options.has_value()) << out.error;
+  EXPECT_EQ(out.options->share_window_id, std::optional<std::uint64_t>(0x1a00007));
+  EXPECT_TRUE(out.options->share_window_name.empty());
+  out = with({"--share-window-name=Invoice \xE2\x80\x94 Calc"});
+  ASSERT_TRUE(out.options.has_value()) << out.error;
+  EXPECT_EQ(out.options->share_window_name, "Invoice \xE2\x80\x94 Calc");
+  EXPECT_FALSE(out.options->share_window_id.has_value());
+  // Neither by default; bad values and both at once are refused with a reason.
+  out = with({});
+  ASSERT_TRUE(out.options.has_value());
+  EXPECT_FALSE(out.options->share_window_id.has_value());
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {"--share-window", "1234"},
+           {"--share-window", "0x"},
+           {"--share-window", "0x0"},
+           {"--share-window", "0x1g"},
+           {"--share-window", "0x123456789"},
+           {"--share-window"},
+           {"--share-window-name", ""},
+           {"--share-window-name", "bad \xff utf8"},
+           {"--share-window-name", std::string(1025, 'a')},
+           {"--share-window", "0x10", "--share-window-name", "A"}}) {
+    out = with(bad);
+    EXPECT_FALSE(out.options.has_value()) << bad[0];
+    EXPECT_NE(out.error.find("--share-window"), std::string::npos) << out.error;
+  }
+}
+
 TEST(client_options_test, default_trust_is_the_system_store_and_ca_file_is_taken) {
   auto out = parse({"--headless", "--server=https://a.example", "--name=Ada"});
   ASSERT_TRUE(out.options.has_value()) << out.error;

@@ -14,6 +14,7 @@
 
 #include "codec/tile_codec.hpp"
 #include "frame_maker.hpp"
+#include "protocol/screen_info.hpp"
 
 namespace visit::codec {
 namespace {
@@ -65,6 +66,13 @@ std::map<std::string, std::vector<std::uint8_t>> make_fixtures() {
       R"({"width":2048,"height":768,"cell":64,"monitors":[)"
       R"({"x":0,"y":0,"width":1024,"height":768,"primary":true},)"
       R"({"x":1024,"y":0,"width":1024,"height":768,"primary":false}]})");
+  // A screen limited to one window (§3.7): the title is customer text, shown as text only.
+  files["screen_info_window.bin"] = protocol::make_json_message(
+      protocol::message_type::screen_info, 2, fixed_time,
+      protocol::screen_info_json({130, 70,
+                                  protocol::screen_scope{protocol::scope_kind::window,
+                                                         "Rechnung \u2014 caf\u00e9 <b>&</b>",
+                                                         protocol::window_state::minimised}}));
   files["frame_ack.bin"] = protocol::make_frame_ack(5, fixed_time, 3);
 
   auto screen = golden_screen();

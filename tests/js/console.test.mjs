@@ -243,14 +243,22 @@ test('tileContains', () => {
 });
 
 test('screen_info validation', () => {
-  assert.deepEqual(checkScreenInfo({ width: 1920, height: 1080, cell: 64 }), { width: 1920, height: 1080 });
+  assert.deepEqual(checkScreenInfo({ width: 1920, height: 1080, cell: 64 }), { width: 1920, height: 1080, scope: null });
+  assert.deepEqual(checkScreenInfo({ width: 10, height: 10, cell: 64, scope: { kind: 'desktop' } }), { width: 10, height: 10, scope: null });
+  assert.deepEqual(
+    checkScreenInfo({ width: 10, height: 10, cell: 64, scope: { kind: 'window', title: '<b>Mail</b>', state: 'minimised', extra: 1 } }),
+    { width: 10, height: 10, scope: { kind: 'window', title: '<b>Mail</b>', state: 'minimised' } },
+  );
   assert.deepEqual(checkScreenInfo({ width: 2048, height: 768, cell: 64, monitors: [{ x: 0, y: 0, width: 1024, height: 768, primary: true }, { x: 1024, y: 0, width: 1024, height: 768 }] }),
-    { width: 2048, height: 768, monitors: [{ x: 0, y: 0, width: 1024, height: 768, primary: true }, { x: 1024, y: 0, width: 1024, height: 768, primary: false }] });
+    { width: 2048, height: 768, scope: null, monitors: [{ x: 0, y: 0, width: 1024, height: 768, primary: true }, { x: 1024, y: 0, width: 1024, height: 768, primary: false }] });
   for (const monitors of [{}, [null], [{ x: 1, y: 0, width: 2048, height: 768 }], [{ x: 0, y: 0, width: 0, height: 768 }], [{ x: 0, y: 0, width: 10, height: 10, primary: 1 }],
     Array.from({ length: 9 }, () => ({ x: 0, y: 0, width: 10, height: 10 }))]) {
     assert.throws(() => checkScreenInfo({ width: 2048, height: 768, monitors }), JSON.stringify(monitors));
   }
-  for (const bad of [{}, null, { width: 0, height: 1 }, { width: 8193, height: 1 }, { width: 1.5, height: 2 }, { width: '10', height: 10 }]) {
+  const scoped = (scope) => ({ width: 10, height: 10, cell: 64, scope });
+  for (const bad of [{}, null, { width: 0, height: 1 }, { width: 8193, height: 1 }, { width: 1.5, height: 2 }, { width: '10', height: 10 },
+    scoped(null), scoped({ kind: 'app' }), scoped({ kind: 'window', title: 'x' }), scoped({ kind: 'window', title: 'x', state: 'hidden' }),
+    scoped({ kind: 'window', title: 'é'.repeat(129), state: 'visible' })]) {
     assert.throws(() => checkScreenInfo(bad), JSON.stringify(bad));
   }
 });

@@ -64,7 +64,11 @@ test('writers reproduce the fixtures byte for byte', () => {
     fixture('screen_info_monitors.bin'),
   );
   const si = P.parseMessage(fixture('screen_info_monitors.bin'));
-  assert.deepEqual(checkScreenInfo(si.json || P.parseJsonPayload(si.payload)), { width: 2048, height: 768, monitors });
+  assert.deepEqual(checkScreenInfo(si.json || P.parseJsonPayload(si.payload)), { width: 2048, height: 768, scope: null, monitors });
+  const scopeInfo = { width: 130, height: 70, cell: 64, scope: { kind: 'window', title: 'Rechnung \u2014 caf\u00e9 <b>&</b>', state: 'minimised' } };
+  assert.deepEqual(P.makeJsonMessage(P.MessageType.screen_info, 2, scopeInfo, FIXED_TIME), fixture('screen_info_window.bin'));
+  const parsed = P.parseMessage(fixture('screen_info_window.bin'));
+  assert.deepEqual(P.parseScreenScope(parsed.json.scope), scopeInfo.scope);
   const ack = P.parseMessage(fixture('frame_ack.bin'));
   assert.equal(ack.type, P.MessageType.frame_ack);
   assert.equal(P.parseFrameAck(ack.payload), 3);

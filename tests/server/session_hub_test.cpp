@@ -339,6 +339,34 @@ TEST_F(hub_test, new_screen_info_resets_the_model) {
   EXPECT_EQ(frame_tiles(v.sent.back(), 100, 100).size(), 4u);
 }
 
+TEST_F(hub_test, the_scope_of_screen_info_reaches_viewers_canonically_and_junk_is_refused) {
+  const auto send_json = [&](const std::string& json) {
+    return feed.send(message_type::screen_info,
+                     {reinterpret_cast<const std::uint8_t*>(json.data()), json.size()});
+  };
+  // Customer members in any order, unknown ones dropped; the viewer gets the canonical form.
+  ASSERT_FALSE(send_json(
+      R"({"scope":{"state":"minimised","title":"Mail <b>","kind":"window","x":1},"cell":64,"width":)" +
+      std::to_string(W) + R"(,"height":)" + std::to_string(H) + R"(,"extra":true})"));
+  fake_viewer v;
+  auto vid = join(v);
+  v.drain(hub, vid);
+  auto msgs = types_of(v);
+  ASSERT_GE(msgs.size(), 2u);
+  ASSERT_EQ(msgs[1].type, message_type::screen_info);
+  EXPECT_EQ(std::string(msgs[1].payload.begin(), msgs[1].payload.end()),
+            R"({"width":)" + std::to_string(W) + R"(,"height":)" + std::to_string(H) +
+                R"(,"cell":64,"scope":{"kind":"window","title":"Mail <b>","state":"minimised"}})");
+  // A scope the protocol does not allow is a protocol error, like any bad value.
+  for (
+      const std::string bad :
+      {R"({"width":10,"height":10,"cell":64,"scope":{"kind":"all"}})",
+       R"({"width":10,"height":10,"cell":64,"scope":"window"})",
+       R"({"width":10,"height":10,"cell":64,"scope":{"kind":"window","title":"x","state":"gone"}})"}) {
+    EXPECT_EQ(send_json(bad), protocol::make_error_code(protocol::parse_error::bad_value)) << bad;
+  }
+}
+
 TEST_F(hub_test, sequences_to_a_viewer_count_up_from_one_and_close_continues_them) {
   ASSERT_FALSE(feed.screen(W, H));
   fake_viewer v;

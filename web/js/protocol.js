@@ -69,6 +69,7 @@ export const Limits = Object.freeze({
   maxWheelNotches: 100,
   maxButton: 9,
   controlJson: 1024,
+  maxScopeTitleBytes: 256,
 });
 
 // from_len + the longest technician id (docs/protocol.md §9).
@@ -243,6 +244,30 @@ export function parseFrameAck(payload) {
   const bytes = asBytes(payload);
   if (bytes.length !== 4) fail('bad_size', 'frame_ack');
   return view(bytes).getUint32(0, true);
+}
+
+/**
+ * The optional "scope" member of screen_info (docs/protocol.md §3.8), as the C++
+ * visit::protocol::parse_screen_info checks it: undefined (absent: the whole desktop),
+ * {kind: 'desktop'} or {kind: 'window', title, state} with title 0..256 bytes of UTF-8 and state
+ * 'visible' | 'minimised' | 'closed'. Unknown members are dropped. Throws
+ * ProtocolError('bad_value') on anything else.
+ */
+export function parseScreenScope(scope) {
+  if (scope === undefined) return undefined;
+  if (scope === null || typeof scope !== 'object' || Array.isArray(scope)) {
+    fail('bad_value', 'screen_info scope');
+  }
+  if (scope.kind === 'desktop') return { kind: 'desktop' };
+  if (scope.kind !== 'window') fail('bad_value', 'screen_info scope kind');
+  const { title, state } = scope;
+  if (typeof title !== 'string' || utf8Encoder.encode(title).length > Limits.maxScopeTitleBytes) {
+    fail('bad_value', 'screen_info scope title');
+  }
+  if (state !== 'visible' && state !== 'minimised' && state !== 'closed') {
+    fail('bad_value', 'screen_info scope state');
+  }
+  return { kind: 'window', title, state };
 }
 
 const TECHNICIAN_ID = /^[A-Za-z0-9._@-]{1,64}$/;

@@ -103,6 +103,8 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   const statusText = el('span', { className: 'conn-text', text: STATE_TEXT.connecting });
   const statusEl = el('span', { className: 'conn-status', role: 'status' }, el('span', { className: 'conn-dot', 'aria-hidden': 'true' }), statusText);
   const metaEl = el('span', { className: 'session-meta' });
+  // What the customer shares when it is not the whole desktop (screen_info "scope"); text only.
+  const scopeBadge = el('span', { className: 'badge scope-badge', id: 'scope-badge', role: 'status', hidden: true });
   const fitBtn = el('button', { type: 'button', className: 'btn btn-toggle', text: 'Fit', 'aria-pressed': 'true', title: 'Scale the screen to the window' });
   const nativeBtn = el('button', { type: 'button', className: 'btn btn-toggle', text: '1:1', 'aria-pressed': 'false', title: 'Native pixels (scrolls)' });
   // Which monitor to show when the screen has several (screen_info "monitors").
@@ -178,6 +180,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
       backBtn,
       el('div', { className: 'session-title' }, nameEl, descEl),
       statusEl,
+      scopeBadge,
       metaEl,
       monitorSelect,
       el('div', { className: 'btn-group', role: 'group', 'aria-label': 'Scale' }, fitBtn, nativeBtn),
@@ -528,6 +531,22 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   let worker;
   screenCanvas.hidden = true;
 
+  // The scope badge: "Limited to one application: TITLE" (+ its state), hidden for the desktop.
+  function showScope(scope) {
+    if (!scope || scope.kind !== 'window') {
+      scopeBadge.hidden = true;
+      scopeBadge.textContent = '';
+      delete scopeBadge.dataset.state;
+      return;
+    }
+    const suffix = scope.state === 'minimised' ? ' (minimised)' : scope.state === 'closed' ? ' (closed)' : '';
+    const text = `Limited to one application: ${scope.title || '(untitled)'}${suffix}`;
+    setText(scopeBadge, text);
+    scopeBadge.title = `${text}. Everything else on the customer's screen is black, and input outside that window is refused.`;
+    scopeBadge.dataset.state = scope.state;
+    scopeBadge.hidden = false;
+  }
+
   function onWorkerMessage(e) {
     const m = e.data || {};
     switch (m.ev) {
@@ -543,6 +562,7 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
         descEl.title = m.description || '';
         break;
       case 'screen':
+        showScope(m.scope);
         screen = { width: m.width, height: m.height };
         setMonitors(m.monitors || []);
         screenCanvas.hidden = false;

@@ -325,7 +325,7 @@ function onScreenInfo(obj) {
     canvas.width = width; // resizing clears the canvas; the next frame covers the whole screen
     canvas.height = height;
   }
-  post({ ev: 'screen', width, height, monitors: size.monitors || [] });
+  post({ ev: 'screen', width, height, monitors: size.monitors || [], scope: size.scope });
 }
 
 async function onFrame(msg) {
