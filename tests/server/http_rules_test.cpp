@@ -163,7 +163,10 @@ TEST(json_messages, written_json_escapes_hostile_strings) {
   EXPECT_NE(s.find("\\u0001"), std::string::npos);
   EXPECT_EQ(server_hello_for_customer("abc"),
             R"({"protocol":1,"request_id":"abc","credit":4,"access_control":true})");
-  EXPECT_EQ(viewers_json(2), R"({"count":2})");
+  EXPECT_EQ(viewers_json({}), R"({"count":0,"technicians":[]})");
+  EXPECT_EQ(viewers_json({2, {{"alice", "Alice"}, {"bob", "Bob \"B\""}}}),
+            R"({"count":2,"technicians":[{"id":"alice","name":"Alice"},)"
+            R"({"id":"bob","name":"Bob \"B\""}]})");
   EXPECT_EQ(close_reason_json(protocol::close_code::customer_left, "bye"),
             R"({"code":"customer_left","message":"bye"})");
   auto size = parse_screen_info(bytes(screen_info_json({1920, 1080})));
