@@ -70,13 +70,14 @@ void x11_input_sink::paste_text(std::string_view utf8) {
   report("paste_text", injector_->type_text(utf8));
 }
 
-void x11_input_sink::release_all() {
+released_input x11_input_sink::release_all() {
   const input::pressed_state released = injector_->release_all();
-  if (released.empty()) return;
+  if (released.empty()) return {};
   std::string line = "input: released";
   for (const auto& k : released.keys) line += " " + k;
   for (const int b : released.buttons) line += " button" + std::to_string(b);
   log_line(line);
+  return {released.keys.size(), released.buttons.size()};
 }
 
 local_input_watch::local_input_watch(boost::asio::io_context& io, access_control& access,
