@@ -21,7 +21,7 @@ struct technician_ref {
 // What a `viewers` message says (docs/protocol.md §3.1): how many viewers watch, and the
 // distinct technicians among them (the controller first; at most max_listed).
 struct viewers_info {
-  static constexpr std::size_t max_listed = 64;
+  static constexpr std::size_t max_listed = 16;  // 16 x (64 + 6 x 128 + 30) < 16 KiB
   std::size_t count = 0;
   std::vector<technician_ref> technicians;
   bool operator==(const viewers_info&) const = default;

@@ -163,7 +163,7 @@ TEST(message, json_limits_zero_max_and_max_plus_one) {
   };
   for (auto [type, max] :
        {limit{message_type::hello, 16384}, limit{message_type::close_reason, 4096},
-        limit{message_type::screen_info, 1024}, limit{message_type::viewers, 1024}}) {
+        limit{message_type::screen_info, 1024}, limit{message_type::viewers, 16 * 1024}}) {
     EXPECT_EQ(max_payload_size(type), max);
     EXPECT_EQ(parse_message(make_json_message(type, 1, 0, "")).error(), parse_error::bad_json);
     EXPECT_TRUE(parse_message(make_json_message(type, 1, 0, json_of_size(max))));
