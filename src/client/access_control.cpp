@@ -172,11 +172,15 @@ void access_control::on_control_request(const technician& t) {
   }
 }
 
-bool access_control::accept_input(std::string_view technician_id) {
+void access_control::on_tick() {
   if (paused_until_ && now_() >= *paused_until_) {
     paused_until_.reset();
     publish(access_reason::resumed, "access: remote input resumed");
   }
+}
+
+bool access_control::accept_input(std::string_view technician_id) {
+  on_tick();
   const bool ok = mode_ == access_mode::full_access && controller_ &&
                   controller_->id == technician_id && !paused_until_;
   ++(ok ? accepted_ : dropped_);

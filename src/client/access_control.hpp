@@ -86,12 +86,17 @@ class access_control {
   bool revoke();
   // The customer used the local mouse or keyboard.
   void on_local_input();
+  // Ends a pause whose time is up (publishes `resumed`); the client calls it at pause_ends(),
+  // since a paused console sends nothing that could end the pause otherwise.
+  void on_tick();
 
   // --- state --------------------------------------------------------------------------------
   access_mode mode() const { return mode_; }
   const std::optional<technician>& controller() const { return controller_; }
   const std::vector<technician>& pending() const { return pending_; }
   bool paused() const;
+  // When the current pause ends; nullopt when not paused.
+  std::optional<std::chrono::steady_clock::time_point> pause_ends() const { return paused_until_; }
   std::uint64_t dropped() const { return dropped_; }
   std::uint64_t accepted() const { return accepted_; }
   // The current access_state JSON (as last published).

@@ -82,13 +82,27 @@ released_input x11_input_sink::release_all() {
 
 local_input_watch::local_input_watch(boost::asio::io_context& io, access_control& access,
                                      std::string display, input::injection_ledger& ledger)
-    : io_(io), access_(access), display_(std::move(display)), ledger_(ledger) {}
+    : io_(io), access_(access), display_(std::move(display)), ledger_(ledger), resume_timer_(io) {}
 
 local_input_watch::~local_input_watch() {
   monitor_.reset();  // waits for a running callback; its post is ignored by generation_
 }
 
 void local_input_watch::sync() {
+  const auto ends = access_.pause_ends();
+  if (ends != resume_at_) {
+    resume_at_ = ends;
+    resume_timer_.cancel();
+    if (ends) {
+      resume_timer_.expires_at(*ends);
+      resume_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;  // cancelled: a new deadline, or shutting down
+        resume_at_.reset();
+        access_.on_tick();
+        sync();  // the pause may have been extended meanwhile
+      });
+    }
+  }
   const bool want = access_.mode() == access_mode::full_access;
   if (want == static_cast<bool>(monitor_)) return;
   ++generation_;

@@ -170,6 +170,27 @@ TEST_F(access_control_pause_test, local_input_pauses_remote_input_for_a_while) {
   EXPECT_EQ(sink_.releases, 2);
 }
 
+TEST_F(access_control_pause_test, a_pause_ends_on_time_without_input) {
+  ac_.on_connected();
+  ac_.on_control_request(grace_);
+  ASSERT_TRUE(ac_.grant().ok);
+  ac_.on_local_input();
+  ASSERT_TRUE(ac_.pause_ends());
+  EXPECT_EQ(*ac_.pause_ends(), now_ + 2000ms);
+  const auto published = published_.size();
+  now_ += 1999ms;
+  ac_.on_tick();
+  EXPECT_EQ(published_.size(), published);
+  now_ += 1ms;
+  ac_.on_tick();  // the console sends nothing while paused: the timer ends the pause
+  EXPECT_EQ(
+      last(),
+      R"({"mode":"full_access","controller":{"id":"tech-7","name":"Grace"},"reason":"resumed"})");
+  EXPECT_FALSE(ac_.pause_ends());
+  ac_.on_tick();
+  EXPECT_EQ(published_.size(), published + 1);
+}
+
 TEST_F(access_control_test, controller_leaving_while_others_watch_ends_full_access) {
   ac_.on_connected();
   ac_.on_technicians({"tech-7", "tech-9"});
