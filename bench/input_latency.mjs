@@ -12,7 +12,9 @@
 //               event.timeStamp: when chromium created the input event) to the moment this
 //               script reads the recorder's button_press line;
 //   cdp -> X    from just before playwright's mouse.down() (includes the DevTools round trip
-//               that delivers the click to chromium) to the same moment.
+//               that delivers the click to chromium) to the same moment;
+// then, as a third figure, the press sent by the page itself on a second viewer WebSocket of
+// the same login (wire -> X: from ws.send, without the console's input batching).
 // Prints p50 / p95 / p99 / max of each in milliseconds. docs/performance.md has the figures.
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -105,6 +107,35 @@ try {
     if (down !== undefined) fromEvent.push(hit.t - down);
     await sleep(20);
   }
+  // The same press sent straight on a second viewer WebSocket of this login (no console
+  // batching): the network, hub, client and XTEST part alone.
+  await page.evaluate(async (id) => {
+    const P = await import('/js/protocol.js');
+    const ws = new WebSocket(`wss://${location.host}/ws/view/${id}`);
+    ws.binaryType = 'arraybuffer';
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+    let seq = 1;
+    window.__rawClick = (x, y, pressed) => {
+      const t = performance.timeOrigin + performance.now();
+      ws.send(P.makeInput(seq++, [{ kind: 'button', button: 1, pressed, x, y }]));
+      return t;
+    };
+  }, requestId);
+  const fromWire = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const n0 = lines.length;
+    const sx = 100 + (i * 37) % 1000, sy = 100 + (i * 53) % 600;
+    const t = await page.evaluate(([x, y]) => window.__rawClick(x, y, true), [sx, sy]);
+    const deadline = Date.now() + 2000;
+    let hit;
+    while (!(hit = lines.slice(n0).find((l) => l.text.startsWith('button_press'))) && Date.now() < deadline) await sleep(0.5);
+    await page.evaluate(([x, y]) => window.__rawClick(x, y, false), [sx, sy]);
+    const d2 = Date.now() + 2000;
+    while (!lines.slice(n0).some((l) => l.text.startsWith('button_release')) && Date.now() < d2) await sleep(1);
+    if (!hit) { missed++; continue; }
+    fromWire.push(hit.t - t);
+    await sleep(20);
+  }
   const q = (xs, p) => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.floor(s.length * p))];
@@ -114,6 +145,7 @@ try {
   console.log(`input latency over ${fromEvent.length} clicks (${missed} missed):`);
   console.log(`  event -> X: ${fmt(fromEvent)}`);
   console.log(`  cdp   -> X: ${fmt(fromCdp)}`);
+  console.log(`  wire  -> X: ${fmt(fromWire)}  (raw WebSocket send, no console batching)`);
   if (missed > 0) process.exitCode = 1;
 } finally {
   if (browser) await browser.close();
