@@ -213,5 +213,23 @@ TEST(command_line, user_add) {
   EXPECT_THROW(parse_command_line({"user", "add", "alice", "--role", "admin"}), usage_error);
 }
 
+TEST(command_line, audit) {
+  auto v = std::get<audit_options>(parse_command_line({"audit", "verify", "--data-dir", "d"}));
+  EXPECT_EQ(v.what, audit_options::action::verify);
+  EXPECT_EQ(v.data_dir, "d");
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  auto l = std::get<audit_options>(
+      parse_command_line({"audit", "list", "--data", "e", "--request", id}));
+  EXPECT_EQ(l.what, audit_options::action::list);
+  EXPECT_EQ(l.data_dir, "e");
+  EXPECT_EQ(l.request_id, id);
+  EXPECT_THROW(parse_command_line({"audit", "verify"}), usage_error);
+  EXPECT_THROW(parse_command_line({"audit", "fix", "--data-dir", "d"}), usage_error);
+  EXPECT_THROW(parse_command_line({"audit", "verify", "--data-dir", "d", "--request", id}),
+               usage_error);
+  EXPECT_THROW(parse_command_line({"audit", "list", "--data-dir", "d", "--request", "x' OR 1"}),
+               usage_error);
+}
+
 }  // namespace
 }  // namespace visit::server
