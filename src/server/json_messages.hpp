@@ -48,7 +48,7 @@ struct access_state_info {
   bool full_access = false;
   std::string controller_id;    // empty when read_only
   std::string controller_name;  // empty when read_only
-  std::string reason;           // as sent (any string of at most 64 bytes)
+  std::string reason;           // as sent
   std::int64_t paused_ms = 0;   // 0 when absent
   bool has_released = false;
   std::int64_t released_keys = 0;
