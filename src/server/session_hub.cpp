@@ -64,6 +64,9 @@ struct session_hub::request_state {
   bool full_access = false;
   std::string controller_id;
   std::string last_controller_id;  // who held Full-Access last (audit attribution)
+  // The controller whose departure ended Full-Access here, left out of `viewers` until the
+  // customer's next access_state: a quick reconnect must not hide the departure from it.
+  std::string unlisted_controller;
   std::uint32_t last_customer_frame = 0;
   bool ack_withheld = false;
   viewers_info announced;  // the customer was last told this
@@ -239,6 +242,7 @@ boost::system::error_code session_hub::on_access_state(request_state& r,
   if (audit_) audit_access_change(r, *info);
   r.access_state.assign(m.payload.begin(), m.payload.end());  // forwarded unchanged
   if (r.full_access) r.last_controller_id = r.controller_id;
+  r.unlisted_controller.clear();  // the customer has spoken since
   r.full_access = info->full_access;
   r.controller_id = std::move(info->controller_id);
   for (auto& v : r.viewers) {
@@ -309,6 +313,7 @@ void session_hub::check_controller_present(request_state& r) {
                   R"({"by":"server","cause":"controller_left"})");
   }
   r.full_access = false;
+  r.unlisted_controller = r.controller_id;
   r.last_controller_id = std::move(r.controller_id);
   r.controller_id.clear();
   r.access_state = read_only_access_state_json("disconnect");
@@ -387,6 +392,7 @@ void session_hub::announce_viewers(request_state& r) {
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& v : r.viewers) {
       if (v->closing || info.technicians.size() >= viewers_info::max_listed) continue;
+      if (v->technician_id == r.unlisted_controller) continue;
       if ((pass == 0) != (r.full_access && v->technician_id == r.controller_id)) continue;
       if (!listed(v->technician_id)) {
         info.technicians.push_back({v->technician_id, v->technician_name});

@@ -27,6 +27,10 @@
 // leaves, the hub treats the request as Read-Only and tells the viewers (reason disconnect).
 // The customer hears, with every change, how many viewers watch and which technicians they
 // are (`viewers`), so it can end Full-Access itself when its controller is no longer listed.
+// `viewers` is latest-wins on the customer's connection, so a controller that leaves and comes
+// back at once could vanish from no list the customer sees: after the hub ends Full-Access
+// because the controller left, that technician stays unlisted until the customer's next
+// access_state.
 //
 // Audit: when an audit_sink is set, the hub reports to it every customer and viewer arrival
 // and departure, control request and access change, and counts every input, paste and

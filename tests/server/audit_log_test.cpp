@@ -541,5 +541,18 @@ TEST_F(hub_audit_test, viewers_names_distinct_technicians_controller_first) {
   EXPECT_EQ(customer.viewer_lists.back(), want);
 }
 
+TEST_F(hub_audit_test, a_controller_that_leaves_stays_unlisted_until_the_customer_answers) {
+  access(R"({"mode":"full_access","controller":{"id":"alice","name":"Alice A"},)"
+         R"("reason":"granted"})");
+  hub.remove_viewer(alice_id);
+  testing::fake_viewer again;
+  hub.add_viewer(req, &again, "alice", "Alice A");  // back before the customer saw her leave
+  viewers_info want{2, {{"bob", "Bob B"}}};
+  EXPECT_EQ(customer.viewer_lists.back(), want);
+  access(R"({"mode":"read_only","controller":null,"reason":"disconnect"})");
+  want.technicians = {{"bob", "Bob B"}, {"alice", "Alice A"}};
+  EXPECT_EQ(customer.viewer_lists.back(), want);
+}
+
 }  // namespace
 }  // namespace visit::server
