@@ -73,7 +73,8 @@ bool access_control::paused() const {
   return paused_until_ && now_() < *paused_until_;
 }
 
-std::string access_control::state_json(access_reason reason) const {
+std::string access_control::state_json(access_reason reason,
+                                       std::optional<released_input> released) const {
   json::object o;
   o["mode"] = mode_ == access_mode::full_access ? "full_access" : "read_only";
   if (mode_ == access_mode::full_access && controller_) {
@@ -91,39 +92,68 @@ std::string access_control::state_json(access_reason reason) const {
     o["paused_ms"] =
         std::chrono::duration_cast<std::chrono::milliseconds>(*paused_until_ - now_()).count();
   }
+  if (released) {
+    json::object r;
+    r["keys"] = released->keys;
+    r["buttons"] = released->buttons;
+    o["released"] = std::move(r);
+  }
   return json::serialize(o);
 }
 
-void access_control::publish(access_reason reason, const std::string& log) {
+void access_control::publish(access_reason reason, const std::string& log,
+                             std::optional<released_input> released) {
   log_(log);
-  publish_(state_json(reason));
+  publish_(state_json(reason, released));
 }
 
 void access_control::change(access_mode mode, std::optional<technician> controller,
-                            access_reason reason) {
+                            access_reason reason, std::optional<released_input> released) {
   const bool leaving_full = mode_ == access_mode::full_access && mode != access_mode::full_access;
   mode_ = mode;
   controller_ = std::move(controller);
   if (mode_ != access_mode::full_access) paused_until_.reset();
-  if (leaving_full) sink_.release_all();
+  if (leaving_full) released = sink_.release_all();
   std::string line = "access: " + std::string(to_string(mode_));
   if (controller_) line += " for " + who(*controller_);
   line += " (" + std::string(to_string(reason)) + ")";
-  publish(reason, line);
+  if (released) {
+    line += "; released " + std::to_string(released->keys) + " keys, " +
+            std::to_string(released->buttons) + " buttons";
+  }
+  publish(reason, line, released);
+}
+
+bool access_control::watching(std::string_view id) const {
+  return !watching_ || std::find(watching_->begin(), watching_->end(), id) != watching_->end();
+}
+
+void access_control::on_technicians(std::vector<std::string> ids) {
+  watching_ = std::move(ids);
+  std::erase_if(pending_, [&](const technician& t) { return !watching(t.id); });
+  if (mode_ == access_mode::full_access && controller_ && !watching(controller_->id)) {
+    change(access_mode::read_only, std::nullopt, access_reason::disconnect);
+  } else if (mode_ == access_mode::requested && pending_.empty()) {
+    change(access_mode::read_only, std::nullopt, access_reason::disconnect);
+  }
 }
 
 void access_control::on_connected() {
   pending_.clear();
+  watching_.reset();
   change(access_mode::read_only, std::nullopt, access_reason::initial);
 }
 
 void access_control::on_disconnected(access_reason why) {
   pending_.clear();
+  watching_.reset();
   change(access_mode::read_only, std::nullopt, why);
 }
 
 void access_control::on_control_request(const technician& t) {
   if (mode_ == access_mode::full_access && controller_ && controller_->id == t.id) return;
+  // The request may overtake the viewers list that names its sender: it watches.
+  if (watching_ && !watching(t.id)) watching_->push_back(t.id);
   const auto it =
       std::find_if(pending_.begin(), pending_.end(), [&](const auto& p) { return p.id == t.id; });
   if (it != pending_.end()) {
@@ -142,11 +172,15 @@ void access_control::on_control_request(const technician& t) {
   }
 }
 
-bool access_control::accept_input(std::string_view technician_id) {
+void access_control::on_tick() {
   if (paused_until_ && now_() >= *paused_until_) {
     paused_until_.reset();
     publish(access_reason::resumed, "access: remote input resumed");
   }
+}
+
+bool access_control::accept_input(std::string_view technician_id) {
+  on_tick();
   const bool ok = mode_ == access_mode::full_access && controller_ &&
                   controller_->id == technician_id && !paused_until_;
   ++(ok ? accepted_ : dropped_);
@@ -168,8 +202,10 @@ access_control::grant_result access_control::grant(std::optional<std::string> to
   }
   technician t = *it;
   pending_.erase(it);
-  if (mode_ == access_mode::full_access) sink_.release_all();  // hand-over to another
-  change(access_mode::full_access, t, access_reason::granted);
+  if (!watching(t.id)) return {false, "technician " + t.id + " is no longer watching"};
+  std::optional<released_input> released;
+  if (mode_ == access_mode::full_access) released = sink_.release_all();  // hand-over
+  change(access_mode::full_access, t, access_reason::granted, released);
   return {true, "full access granted to " + who(t)};
 }
 
@@ -189,8 +225,8 @@ void access_control::on_local_input() {
   const bool was_paused = paused();
   paused_until_ = now_() + policy_.pause;
   if (!was_paused) {
-    sink_.release_all();
-    publish(access_reason::paused, "access: remote input paused by local input");
+    const released_input released = sink_.release_all();
+    publish(access_reason::paused, "access: remote input paused by local input", released);
   }
 }
 

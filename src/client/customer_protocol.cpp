@@ -14,6 +14,7 @@ using protocol::close_code;
 using protocol::message_type;
 
 constexpr int max_viewers = 1'000'000;
+constexpr std::size_t max_listed_technicians = 64;  // the server lists at most 16
 constexpr std::size_t request_id_length = 32;
 
 server_event refuse(close_code code, std::string text) {
@@ -219,6 +220,20 @@ server_event customer_protocol::on_viewers(std::span<const std::uint8_t> payload
   server_event e;
   e.what = server_event::kind::viewers;
   e.viewers = static_cast<int>(*count);
+  // Optional (older servers): the distinct technicians watching, [{"id", "name"}, ...].
+  if (const json::value* list = v.get_object().if_contains("technicians")) {
+    if (!list->is_array() || list->get_array().size() > max_listed_technicians) {
+      return refuse(close_code::protocol_error, "viewers: technicians is not a short array");
+    }
+    for (const json::value& t : list->get_array()) {
+      const json::string* id = t.is_object() ? string_member(t.get_object(), "id") : nullptr;
+      if (id == nullptr || !protocol::is_valid_technician_id(*id)) {
+        return refuse(close_code::protocol_error, "viewers: bad technician id");
+      }
+      e.technicians.emplace_back(id->data(), id->size());
+    }
+    e.technicians_listed = true;
+  }
   return e;
 }
 

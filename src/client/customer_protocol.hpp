@@ -23,7 +23,7 @@ struct customer_identity {
 struct server_event {
   enum class kind {
     welcome,          // the server's hello: request_id, credit
-    viewers,          // count
+    viewers,          // viewers, technicians_listed, technicians
     acked,            // released frames
     closing,          // the server's close_reason: code, text (raw; log through printable())
     refused,          // invalid input: close with close_reason{code, text}
@@ -37,6 +37,8 @@ struct server_event {
   std::uint32_t credit = 0;
   bool access_control = false;  // welcome: the server's hello has "access_control": true
   int viewers = 0;
+  bool technicians_listed = false;       // viewers: the server named the technicians
+  std::vector<std::string> technicians;  // viewers: their ids
   std::uint32_t released = 0;
   protocol::close_code code = protocol::close_code::protocol_error;
   std::string code_text;  // closing: the code string as the server sent it

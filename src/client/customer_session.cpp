@@ -104,9 +104,12 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
     case server_event::kind::viewers:
       log_line("viewers: " + std::to_string(e.viewers));
       mailbox_.set_viewers(e.viewers);
-      // Nobody watches, so the controller is gone: release what it held (the server does not
-      // say which viewer left, so a controller leaving while others stay is not noticed here).
-      if (e.viewers == 0 && access_ != nullptr && access_->mode() == access_mode::full_access) {
+      if (access_ == nullptr) return;
+      if (e.technicians_listed) {
+        // The controller no longer listed (it left while others stay): Read-Only, released.
+        access_->on_technicians(std::move(e.technicians));
+      } else if (e.viewers == 0 && access_->mode() == access_mode::full_access) {
+        // A server that does not list technicians: only "nobody watches" is noticed.
         access_->on_disconnected(access_reason::disconnect);
       }
       return;

@@ -34,8 +34,9 @@ void logging_input_sink::paste_text(std::string_view utf8) {
   log_line("input: paste_text " + std::to_string(utf8.size()) + " bytes");
 }
 
-void logging_input_sink::release_all() {
+released_input logging_input_sink::release_all() {
   log_line("input: release_all");
+  return {};
 }
 
 void deliver(input_sink& sink, const protocol::input_event& e) {

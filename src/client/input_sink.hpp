@@ -3,12 +3,19 @@
 // and `paste_text` messages of docs/protocol.md §9.
 // Thread-safety: called on the network thread only.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "protocol/control.hpp"
 
 namespace visit::client {
+
+// What release_all() let go of (counts only: access_state "released", protocol.md §3.3).
+struct released_input {
+  std::size_t keys = 0;
+  std::size_t buttons = 0;
+};
 
 class input_sink {
  public:
@@ -22,8 +29,8 @@ class input_sink {
   virtual void special(protocol::special_key key) = 0;
   virtual void paste_text(std::string_view utf8) = 0;
   // Releases every button and key the remote side holds down: called on every exit from
-  // Full-Access, so a revoked technician never leaves Ctrl pressed.
-  virtual void release_all() = 0;
+  // Full-Access, so a revoked technician never leaves Ctrl pressed. Returns what was held.
+  virtual released_input release_all() = 0;
 };
 
 // Writes one log line per call ("input: ..."); injects nothing.
@@ -35,7 +42,7 @@ class logging_input_sink final : public input_sink {
   void key(std::uint16_t code, bool pressed) override;
   void special(protocol::special_key key) override;
   void paste_text(std::string_view utf8) override;
-  void release_all() override;
+  released_input release_all() override;
 };
 
 // Hands one validated event to `sink`.

@@ -70,24 +70,39 @@ void x11_input_sink::paste_text(std::string_view utf8) {
   report("paste_text", injector_->type_text(utf8));
 }
 
-void x11_input_sink::release_all() {
+released_input x11_input_sink::release_all() {
   const input::pressed_state released = injector_->release_all();
-  if (released.empty()) return;
+  if (released.empty()) return {};
   std::string line = "input: released";
   for (const auto& k : released.keys) line += " " + k;
   for (const int b : released.buttons) line += " button" + std::to_string(b);
   log_line(line);
+  return {released.keys.size(), released.buttons.size()};
 }
 
 local_input_watch::local_input_watch(boost::asio::io_context& io, access_control& access,
                                      std::string display, input::injection_ledger& ledger)
-    : io_(io), access_(access), display_(std::move(display)), ledger_(ledger) {}
+    : io_(io), access_(access), display_(std::move(display)), ledger_(ledger), resume_timer_(io) {}
 
 local_input_watch::~local_input_watch() {
   monitor_.reset();  // waits for a running callback; its post is ignored by generation_
 }
 
 void local_input_watch::sync() {
+  const auto ends = access_.pause_ends();
+  if (ends != resume_at_) {
+    resume_at_ = ends;
+    resume_timer_.cancel();
+    if (ends) {
+      resume_timer_.expires_at(*ends);
+      resume_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;  // cancelled: a new deadline, or shutting down
+        resume_at_.reset();
+        access_.on_tick();
+        sync();  // the pause may have been extended meanwhile
+      });
+    }
+  }
   const bool want = access_.mode() == access_mode::full_access;
   if (want == static_cast<bool>(monitor_)) return;
   ++generation_;

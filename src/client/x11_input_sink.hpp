@@ -6,8 +6,10 @@
 // the monitor's callback (its own thread) only posts to the network thread.
 #pragma once
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,7 +39,7 @@ class x11_input_sink final : public input_sink {
   void key(std::uint16_t code, bool pressed) override;
   void special(protocol::special_key key) override;
   void paste_text(std::string_view utf8) override;
-  void release_all() override;
+  released_input release_all() override;
 
  private:
   explicit x11_input_sink(std::unique_ptr<input::input_injector> injector);
@@ -48,7 +50,8 @@ class x11_input_sink final : public input_sink {
 };
 
 // Runs a local_input_monitor while `access` is in Full-Access and tells access_control of the
-// customer's own input (on the io_context's thread). Call sync() after every access change.
+// customer's own input (on the io_context's thread), and ends a pause on time (a timer at
+// access_control::pause_ends()). Call sync() after every access change.
 class local_input_watch {
  public:
   local_input_watch(boost::asio::io_context& io, access_control& access, std::string display,
@@ -62,6 +65,8 @@ class local_input_watch {
   std::string display_;
   input::injection_ledger& ledger_;
   std::unique_ptr<input::local_input_monitor> monitor_;
+  boost::asio::steady_timer resume_timer_;
+  std::optional<std::chrono::steady_clock::time_point> resume_at_;  // the timer's deadline
   std::uint64_t generation_ = 0;  // ignores reports of a monitor already destroyed
   bool failed_logged_ = false;
 };

@@ -121,7 +121,7 @@ std::size_t max_payload_size(message_type type) {
     case message_type::screen_info:
       return 1u << 10;
     case message_type::viewers:
-      return 1u << 10;
+      return 16u << 10;  // up to 16 technicians with escaped names
     case message_type::frame:
       return max_frame_payload;
     case message_type::frame_ack:

@@ -10,7 +10,9 @@ const char* const usage_text =
     "  visit-server --listen HOST:PORT --data-dir DIR --self-signed      (development only)\n"
     "      [--threads N] [--max-connections-per-address N] [--max-connections N]\n"
     "  visit-server user add NAME --role admin|senior|technician --data-dir DIR\n"
-    "      (reads the password, at least 8 bytes, from stdin: one line)\n";
+    "      (reads the password, at least 8 bytes, from stdin: one line)\n"
+    "  visit-server audit verify --data-dir DIR      (exit 0 intact, 1 broken: first bad seq)\n"
+    "  visit-server audit list --data-dir DIR [--request ID]\n";
 
 namespace {
 
@@ -85,6 +87,29 @@ command parse_command_line(const std::vector<std::string>& args) {
     if (!is_valid_role(u.role)) throw usage_error("--role must be admin, senior or technician");
     if (u.data_dir.empty()) throw usage_error("--data-dir DIR is required");
     return u;
+  }
+
+  if (!args.empty() && args[0] == "audit") {
+    audit_options a;
+    if (args.size() < 2 || (args[1] != "verify" && args[1] != "list")) {
+      throw usage_error("expected: audit verify|list --data-dir DIR");
+    }
+    a.what = args[1] == "verify" ? audit_options::action::verify : audit_options::action::list;
+    for (i = 2; i < args.size(); ++i) {
+      const std::string& f = args[i];
+      if (f == "--data-dir" || f == "--data") {
+        a.data_dir = value(f);
+      } else if (f == "--request" && a.what == audit_options::action::list) {
+        a.request_id = value(f);
+        bool hex = a.request_id.size() == 32 &&
+                   a.request_id.find_first_not_of("0123456789abcdef") == std::string::npos;
+        if (!hex) throw usage_error("--request needs a request id (32 lowercase hex)");
+      } else {
+        throw usage_error("unknown argument '" + f + "'");
+      }
+    }
+    if (a.data_dir.empty()) throw usage_error("--data-dir DIR is required");
+    return a;
   }
 
   serve_options o;

@@ -2,6 +2,8 @@
 //   visit-server --listen HOST:PORT --data-dir DIR (--tls-cert FILE --tls-key FILE | --self-signed)
 //                [--threads N] [--max-connections-per-address N]
 //   visit-server user add NAME --role admin|senior|technician --data-dir DIR   (password on stdin)
+//   visit-server audit verify --data-dir DIR
+//   visit-server audit list --data-dir DIR [--request ID]
 // Failure: parse_command_line throws usage_error with a message for the user.
 #pragma once
 #include <cstdint>
@@ -35,9 +37,15 @@ struct user_add_options {
   std::filesystem::path data_dir;
 };
 
+struct audit_options {
+  enum class action { verify, list } what = action::verify;
+  std::filesystem::path data_dir;
+  std::string request_id;  // list: only this request (32 hex); empty: all
+};
+
 struct help_request {};
 
-using command = std::variant<serve_options, user_add_options, help_request>;
+using command = std::variant<serve_options, user_add_options, audit_options, help_request>;
 
 command parse_command_line(const std::vector<std::string>& args);  // args without argv[0]
 

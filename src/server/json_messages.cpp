@@ -113,10 +113,26 @@ boost::system::result<access_state_info> parse_access_state(std::span<const std:
     auto name = string_field(c, "name", 1, protocol::max_technician_name_bytes);
     if (!id || !name || !protocol::is_valid_technician_id(*id)) return bad;
     out.controller_id = std::move(*id);
+    out.controller_name = std::move(*name);
   }
+  const auto& r = reason->value().as_string();  // bounded by the message's 1 KiB
+  out.reason.assign(r.data(), r.size());
   if (obj->contains("paused_ms")) {
     auto p = int_field(*obj, "paused_ms");
     if (!p || *p < 1 || *p > 600000) return bad;
+    out.paused_ms = *p;
+  }
+  if (auto released = obj->find("released"); released != obj->end()) {
+    if (!released->value().is_object()) return bad;
+    const auto& o = released->value().as_object();
+    auto keys = int_field(o, "keys");
+    auto buttons = int_field(o, "buttons");
+    if (!keys || !buttons || *keys < 0 || *keys > 65535 || *buttons < 0 || *buttons > 65535) {
+      return bad;
+    }
+    out.has_released = true;
+    out.released_keys = *keys;
+    out.released_buttons = *buttons;
   }
   return out;
 }
@@ -160,9 +176,17 @@ std::string server_hello_for_viewer(std::string_view request_id, std::string_vie
   return json::serialize(o);
 }
 
-std::string viewers_json(std::size_t count) {
+std::string viewers_json(const viewers_info& info) {
   json::object o;
-  o["count"] = count;
+  o["count"] = info.count;
+  json::array a;
+  for (const auto& t : info.technicians) {
+    json::object e;
+    e["id"] = t.id;
+    e["name"] = t.name;
+    a.push_back(std::move(e));
+  }
+  o["technicians"] = std::move(a);
   return json::serialize(o);
 }
 

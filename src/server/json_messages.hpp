@@ -12,6 +12,7 @@
 
 #include "protocol/message.hpp"
 #include "protocol/screen_info.hpp"
+#include "server/customer_sink.hpp"
 
 namespace visit::server {
 
@@ -43,10 +44,17 @@ boost::system::error_code check_viewer_hello(std::span<const std::uint8_t> paylo
 
 // A customer's access_state (§3.3): mode "read_only" | "full_access", controller null exactly
 // when read_only, else {"id": technician id, "name": 1..128 bytes}, reason a string,
-// paused_ms (optional) 1..600000. Unknown members are ignored. Error: bad_value.
+// paused_ms (optional) 1..600000, released (optional) {"keys": 0..65535, "buttons": 0..65535}.
+// Unknown members are ignored. Error: bad_value.
 struct access_state_info {
   bool full_access = false;
-  std::string controller_id;  // empty when read_only
+  std::string controller_id;    // empty when read_only
+  std::string controller_name;  // empty when read_only
+  std::string reason;           // as sent
+  std::int64_t paused_ms = 0;   // 0 when absent
+  bool has_released = false;
+  std::int64_t released_keys = 0;
+  std::int64_t released_buttons = 0;
 };
 boost::system::result<access_state_info> parse_access_state(std::span<const std::uint8_t> payload);
 // {"mode":"read_only","controller":null,"reason": reason}
@@ -57,7 +65,8 @@ std::string control_request_json(std::string_view technician_id, std::string_vie
 std::string server_hello_for_customer(std::string_view request_id);  // protocol, request_id, credit
 std::string server_hello_for_viewer(std::string_view request_id, std::string_view name,
                                     std::string_view description);
-std::string viewers_json(std::size_t count);
+// {"count": N, "technicians": [{"id","name"}, ...]}
+std::string viewers_json(const viewers_info& info);
 std::string close_reason_json(protocol::close_code code, std::string_view message);
 
 }  // namespace visit::server

@@ -1,5 +1,6 @@
 #include "server/server.hpp"
 
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/audit_log.hpp"
 #include "server/crypto_helpers.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
@@ -106,7 +108,13 @@ int run_server(const serve_options& options) {
         "NAME --role admin --data-dir " +
         options.data_dir.string());
   }
-  auto state = std::make_shared<shared_state>(options, std::move(db), fingerprint);
+  // The audit log: its key beside the database (created at first start, 0600).
+  audit_key audit_secret = load_audit_key(options.data_dir / "audit.key", true);
+  auto audit = std::make_unique<audit_log>(options.data_dir / "visit.db", audit_secret,
+                                           audit_log::options{});
+  sodium_memzero(audit_secret.data(), audit_secret.size());
+  auto state =
+      std::make_shared<shared_state>(options, std::move(db), fingerprint, std::move(audit));
 
   net::io_context ioc(options.threads);
   auto endpoint = resolve_listen(ioc, options);

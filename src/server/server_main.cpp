@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "server/audit_command.hpp"
 #include "server/command_line.hpp"
 #include "server/server.hpp"
 #include "server/user_command.hpp"
@@ -22,6 +23,7 @@ int server_main(int argc, char** argv) {
       return 0;
     }
     if (auto* u = std::get_if<user_add_options>(&cmd)) return run_user_add(*u, std::cin);
+    if (auto* a = std::get_if<audit_options>(&cmd)) return run_audit(*a, std::cout, std::cerr);
     return run_server(std::get<serve_options>(cmd));
   } catch (const usage_error& e) {
     std::cerr << "visit-server: " << e.what() << "\n" << usage_text;

@@ -1,6 +1,8 @@
 #include "server/session_hub.hpp"
 
 #include <algorithm>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <deque>
 #include <vector>
 
@@ -61,9 +63,13 @@ struct session_hub::request_state {
   std::string access_state;                      // latest access_state JSON; empty = none yet
   bool full_access = false;
   std::string controller_id;
+  std::string last_controller_id;  // who held Full-Access last (audit attribution)
+  // The controller whose departure ended Full-Access here, left out of `viewers` until the
+  // customer's next access_state: a quick reconnect must not hide the departure from it.
+  std::string unlisted_controller;
   std::uint32_t last_customer_frame = 0;
   bool ack_withheld = false;
-  std::size_t announced_viewers = 0;
+  viewers_info announced;  // the customer was last told this
   std::vector<std::unique_ptr<viewer_state>> viewers;
 
   std::size_t active_viewers() const {
@@ -82,12 +88,33 @@ shared_message share(std::vector<std::uint8_t> bytes) {
   return std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
 }
 
+// The audit event kind of an access_state reason; empty: not recorded (`initial` starts every
+// connection, `requested` repeats a control_request already recorded).
+std::string_view audit_kind_for(std::string_view reason) {
+  if (reason == "initial" || reason == "requested") return {};
+  if (reason == "granted") return "grant";
+  if (reason == "revoked") return "revoke";
+  if (reason == "paused") return "pause";
+  if (reason == "resumed") return "resume";
+  if (reason == "mouse_precedence" || reason == "disconnect" || reason == "timeout") return reason;
+  return "access_state";
+}
+
+std::string json_text(const boost::json::object& o) {
+  return boost::json::serialize(o);
+}
+
 }  // namespace
 
 session_hub::session_hub(std::size_t max_viewer_frame_payload)
     : max_viewer_frame_payload_(max_viewer_frame_payload) {}
 
 session_hub::~session_hub() = default;
+
+void session_hub::set_audit(audit_sink* audit) {
+  std::lock_guard lock(mutex_);
+  audit_ = audit;
+}
 
 // --- customer side --------------------------------------------------------------------------
 
@@ -99,7 +126,8 @@ void session_hub::add_customer(const std::string& request_id, std::string name,
   r->customer = sink;
   std::lock_guard lock(mutex_);
   requests_[request_id] = r;
-  sink->send_viewer_count(0);
+  sink->send_viewers(viewers_info{});
+  if (audit_) audit_->event(request_id, "", "customer_connected", "{}");
 }
 
 void session_hub::remove_customer(const std::string& request_id) {
@@ -109,6 +137,13 @@ void session_hub::remove_customer(const std::string& request_id) {
   auto r = it->second;
   requests_.erase(it);
   r->customer = nullptr;
+  if (audit_) {
+    if (r->full_access) {
+      audit_->event(request_id, r->controller_id, "disconnect",
+                    R"({"by":"server","cause":"customer_left"})");
+    }
+    audit_->event(request_id, "", "customer_left", "{}");
+  }
   for (auto& v : r->viewers) {
     if (!v->closing) {
       close_viewer_locked(*r, *v, protocol::close_code::customer_left, "the customer left");
@@ -204,7 +239,10 @@ boost::system::error_code session_hub::on_access_state(request_state& r,
                                                        const protocol::message_view& m) {
   auto info = parse_access_state(m.payload);
   if (!info) return info.error();
+  if (audit_) audit_access_change(r, *info);
   r.access_state.assign(m.payload.begin(), m.payload.end());  // forwarded unchanged
+  if (r.full_access) r.last_controller_id = r.controller_id;
+  r.unlisted_controller.clear();  // the customer has spoken since
   r.full_access = info->full_access;
   r.controller_id = std::move(info->controller_id);
   for (auto& v : r.viewers) {
@@ -215,7 +253,31 @@ boost::system::error_code session_hub::on_access_state(request_state& r,
     }
     pump(r, *v);
   }
+  announce_viewers(r);  // the controller goes first in the list
   return {};
+}
+
+void session_hub::audit_access_change(request_state& r, const access_state_info& info) {
+  // Who the change concerns: the new controller on a grant, else the one who held control
+  // (the hub may have ended it already when the controller left: last_controller_id).
+  const std::string& before = !r.controller_id.empty() ? r.controller_id : r.last_controller_id;
+  const std::string& who = info.full_access ? info.controller_id : before;
+  std::string_view kind = audit_kind_for(info.reason);
+  if (!kind.empty()) {
+    boost::json::object d;
+    d["mode"] = info.full_access ? "full_access" : "read_only";
+    if (kind == "access_state") d["reason"] = info.reason;
+    if (info.full_access) d["name"] = info.controller_name;
+    if (info.paused_ms > 0) d["paused_ms"] = info.paused_ms;
+    audit_->event(r.id, who, kind, json_text(d));
+  }
+  if (info.has_released) {
+    boost::json::object d;
+    d["keys"] = info.released_keys;
+    d["buttons"] = info.released_buttons;
+    d["reason"] = info.reason;
+    audit_->event(r.id, who, "released", json_text(d));
+  }
 }
 
 boost::system::error_code session_hub::on_customer_clipboard(request_state& r,
@@ -224,11 +286,17 @@ boost::system::error_code session_hub::on_customer_clipboard(request_state& r,
     return protocol::make_error_code(parse_error::bad_value);  // a customer sends from_len 0
   }
   if (!r.full_access) return {};  // only while Full-Access
+  bool forwarded = false;
   for (auto& v : r.viewers) {
     if (v->closing || v->technician_id != r.controller_id) continue;
     v->clipboard.assign(m.payload.begin(), m.payload.end());
     v->clipboard_pending = true;
+    forwarded = true;
     pump(r, *v);
+  }
+  if (audit_ && forwarded) {
+    audit_->count(r.id, r.controller_id, input_disposition::clipboard_to_technician,
+                  count_input(protocol::control_type::clipboard, m.payload));
   }
   return {};
 }
@@ -240,7 +308,13 @@ void session_hub::check_controller_present(request_state& r) {
   });
   if (present) return;
   // The controller is gone: Read-Only until the customer says otherwise.
+  if (audit_) {
+    audit_->event(r.id, r.controller_id, "disconnect",
+                  R"({"by":"server","cause":"controller_left"})");
+  }
   r.full_access = false;
+  r.unlisted_controller = r.controller_id;
+  r.last_controller_id = std::move(r.controller_id);
   r.controller_id.clear();
   r.access_state = read_only_access_state_json("disconnect");
   for (auto& v : r.viewers) {
@@ -263,6 +337,11 @@ boost::system::error_code session_hub::on_viewer_control(viewer_id id,
   if (m.hdr.type == ct::control_request) {
     auto json = control_request_json(v.technician_id, v.technician_name);
     r.customer->send(ct::control_request, std::vector<std::uint8_t>(json.begin(), json.end()));
+    if (audit_) {
+      boost::json::object d;
+      d["name"] = v.technician_name;
+      audit_->event(r.id, v.technician_id, "control_request", json_text(d));
+    }
     return {};
   }
   if (m.hdr.type != ct::input && m.hdr.type != ct::paste_text && m.hdr.type != ct::clipboard) {
@@ -273,7 +352,17 @@ boost::system::error_code session_hub::on_viewer_control(viewer_id id,
   }
   if (!r.full_access || v.technician_id != r.controller_id) {
     ++v.dropped_control;  // Read-Only, or not the controller
+    if (audit_) {
+      audit_->count(r.id, v.technician_id,
+                    r.full_access ? input_disposition::dropped_not_controller
+                                  : input_disposition::dropped_read_only,
+                    count_input(m.hdr.type, m.payload));
+    }
     return {};
+  }
+  if (audit_) {
+    audit_->count(r.id, v.technician_id, input_disposition::forwarded,
+                  count_input(m.hdr.type, m.payload));
   }
   std::vector<std::uint8_t> out;
   out.reserve(m.payload.size() + v.technician_id.size());
@@ -291,11 +380,28 @@ void session_hub::release_customer_ack(request_state& r) {
   r.customer->send_frame_ack(r.last_customer_frame);
 }
 
-void session_hub::announce_viewer_count(request_state& r) {
-  std::size_t n = r.active_viewers();
-  if (!r.customer || n == r.announced_viewers) return;
-  r.announced_viewers = n;
-  r.customer->send_viewer_count(n);
+void session_hub::announce_viewers(request_state& r) {
+  if (!r.customer) return;
+  viewers_info info;
+  info.count = r.active_viewers();
+  // Distinct technicians, the controller first, so a long list never leaves it out.
+  auto listed = [&](const std::string& id) {
+    return std::any_of(info.technicians.begin(), info.technicians.end(),
+                       [&](const auto& t) { return t.id == id; });
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& v : r.viewers) {
+      if (v->closing || info.technicians.size() >= viewers_info::max_listed) continue;
+      if (v->technician_id == r.unlisted_controller) continue;
+      if ((pass == 0) != (r.full_access && v->technician_id == r.controller_id)) continue;
+      if (!listed(v->technician_id)) {
+        info.technicians.push_back({v->technician_id, v->technician_name});
+      }
+    }
+  }
+  if (info == r.announced) return;
+  r.announced = info;
+  r.customer->send_viewers(std::move(info));
 }
 
 // --- viewer side ----------------------------------------------------------------------------
@@ -326,7 +432,11 @@ std::optional<session_hub::viewer_id> session_hub::add_viewer(const std::string&
   viewer_state& ref = *v;
   r->viewers.push_back(std::move(v));
   viewers_[ref.id] = viewer_ref{r, &ref};
-  announce_viewer_count(*r);
+  if (audit_) {
+    audit_->event(request_id, ref.technician_id, "viewer_joined",
+                  "{\"viewer\":" + std::to_string(ref.id) + "}");
+  }
+  announce_viewers(*r);
   release_customer_ack(*r);  // the newcomer has credit
   pump(*r, ref);
   return ref.id;
@@ -337,10 +447,14 @@ std::size_t session_hub::remove_viewer(viewer_id id) {
   auto it = viewers_.find(id);
   if (it == viewers_.end()) return 0;
   auto r = it->second.request;
+  if (audit_) {
+    audit_->event(r->id, it->second.viewer->technician_id, "viewer_left",
+                  "{\"viewer\":" + std::to_string(id) + "}");
+  }
   viewers_.erase(it);
   std::erase_if(r->viewers, [id](const auto& v) { return v->id == id; });
   check_controller_present(*r);
-  announce_viewer_count(*r);
+  announce_viewers(*r);
   release_customer_ack(*r);
   return r->active_viewers();
 }
@@ -374,7 +488,7 @@ void session_hub::close_viewer(viewer_id id, protocol::close_code code, std::str
   if (it == viewers_.end() || it->second.viewer->closing) return;
   close_viewer_locked(*it->second.request, *it->second.viewer, code, message);
   check_controller_present(*it->second.request);
-  announce_viewer_count(*it->second.request);
+  announce_viewers(*it->second.request);
   release_customer_ack(*it->second.request);
 }
 

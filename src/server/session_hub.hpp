@@ -25,6 +25,16 @@
 // writes the `from` prefix); otherwise they are dropped and counted. A customer's clipboard
 // goes, in Full-Access only, to the controller's viewers. When the controller's last viewer
 // leaves, the hub treats the request as Read-Only and tells the viewers (reason disconnect).
+// The customer hears, with every change, how many viewers watch and which technicians they
+// are (`viewers`), so it can end Full-Access itself when its controller is no longer listed.
+// `viewers` is latest-wins on the customer's connection, so a controller that leaves and comes
+// back at once could vanish from no list the customer sees: after the hub ends Full-Access
+// because the controller left, that technician stays unlisted until the customer's next
+// access_state.
+//
+// Audit: when an audit_sink is set, the hub reports to it every customer and viewer arrival
+// and departure, control request and access change, and counts every input, paste and
+// clipboard message it forwards or drops (server/audit_log.hpp; the sink only queues).
 //
 // Thread-safety: every public method may be called from any thread; one mutex guards all hub
 // state. Sinks are called with that mutex held and must neither block nor call back into the
@@ -44,10 +54,13 @@
 #include <unordered_map>
 
 #include "protocol/message.hpp"
+#include "server/audit_log.hpp"
 #include "server/customer_sink.hpp"
 #include "server/viewer_sink.hpp"
 
 namespace visit::server {
+
+struct access_state_info;  // server/json_messages.hpp
 
 class session_hub {
  public:
@@ -69,6 +82,10 @@ class session_hub {
   ~session_hub();
   session_hub(const session_hub&) = delete;
   session_hub& operator=(const session_hub&) = delete;
+
+  // Where audit events go; null (the default) records nothing. Set before any customer
+  // connects; the sink must outlive the hub.
+  void set_audit(audit_sink* audit);
 
   // --- customer side ---
   // Registers the live customer of a new support request and sends it viewers {"count": 0}.
@@ -122,7 +139,8 @@ class session_hub {
   void close_viewer_locked(request_state& r, viewer_state& v, protocol::close_code code,
                            std::string_view message);
   void release_customer_ack(request_state& r);
-  void announce_viewer_count(request_state& r);
+  void announce_viewers(request_state& r);
+  void audit_access_change(request_state& r, const access_state_info& info);
   boost::system::error_code on_screen_info(request_state& r, const protocol::message_view& m);
   boost::system::error_code on_frame(request_state& r, const protocol::message_view& m);
   boost::system::error_code on_access_state(request_state& r, const protocol::message_view& m);
@@ -132,6 +150,7 @@ class session_hub {
 
   std::size_t max_viewer_frame_payload_;
   mutable std::mutex mutex_;
+  audit_sink* audit_ = nullptr;  // outlives the hub (set_audit contract)
   viewer_id next_viewer_id_ = 1;
   // Live requests by id; a request whose customer left stays alive, out of this map, while
   // its viewers still hold it.

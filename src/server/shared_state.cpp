@@ -5,15 +5,18 @@
 namespace visit::server {
 
 shared_state::shared_state(serve_options options, std::unique_ptr<store> db,
-                           std::string fingerprint)
+                           std::string fingerprint, std::unique_ptr<audit_log> audit)
     : options_(std::move(options)),
       store_(std::move(db)),
       fingerprint_(std::move(fingerprint)),
+      audit_(std::move(audit)),
       sessions_(real_steady_clock()),
       throttle_(real_steady_clock()),
       limiter_(std::make_shared<connection_limiter>(
           static_cast<std::size_t>(options_.max_connections_per_address),
-          static_cast<std::size_t>(options_.max_connections))) {}
+          static_cast<std::size_t>(options_.max_connections))) {
+  hub_.set_audit(audit_.get());
+}
 
 shared_state::~shared_state() {
   auth_pool_.join();

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/audit_log.hpp"
 #include "server/command_line.hpp"
 #include "server/connection_limiter.hpp"
 #include "server/live_connection.hpp"
@@ -35,13 +36,16 @@ class shared_state {
   static constexpr std::size_t viewer_message_max = 16 + 65 + 64 * 1024;
   static constexpr int max_pending_logins = 32;
 
-  shared_state(serve_options options, std::unique_ptr<store> db, std::string fingerprint);
+  // `audit` may be null (nothing is audited); the hub reports to it.
+  shared_state(serve_options options, std::unique_ptr<store> db, std::string fingerprint,
+               std::unique_ptr<audit_log> audit = nullptr);
   ~shared_state();
 
   const serve_options& options() const { return options_; }
   const std::string& fingerprint() const { return fingerprint_; }
   store& db() { return *store_; }
   session_hub& hub() { return hub_; }
+  audit_log* audit() { return audit_.get(); }
   login_sessions& sessions() { return sessions_; }
   connection_limiter& limiter() { return *limiter_; }
   std::shared_ptr<connection_limiter> limiter_ptr() { return limiter_; }
@@ -80,6 +84,7 @@ class shared_state {
   serve_options options_;
   std::unique_ptr<store> store_;
   std::string fingerprint_;
+  std::unique_ptr<audit_log> audit_;  // before hub_: outlives it
   session_hub hub_;
   login_sessions sessions_;
   login_throttle throttle_;

@@ -31,6 +31,23 @@ constexpr std::array<const char*, store::current_schema_version> migrations = {
         ended_at INTEGER);
       CREATE INDEX support_requests_by_state ON support_requests(state, created_at);
     )sql",
+    // 1 -> 2: the audit log (server/audit_log.hpp). Append-only: the triggers stop updates and
+    // deletes through SQLite; the HMAC chain in `hash` shows any change made around them.
+    R"sql(
+      CREATE TABLE audit_events(
+        seq INTEGER PRIMARY KEY,
+        at_us INTEGER NOT NULL,
+        request_id TEXT NOT NULL,
+        technician TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        hash TEXT NOT NULL);
+      CREATE INDEX audit_events_by_request ON audit_events(request_id, seq);
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+    )sql",
 };
 
 // Every statement the store runs, prepared once.

@@ -1,6 +1,7 @@
 // The embedded store: SQLite in DATA_DIR/visit.db (WAL, synchronous=FULL), versioned
 // migrations in table schema_version, prepared statements only (no SQL is ever built from
-// input). Holds technician accounts and support requests.
+// input). Holds technician accounts, support requests and the audit log's table (written by
+// audit_log on its own connection).
 // Thread-safety: every method may be called from any thread; one mutex serialises them.
 // Failure: the constructor throws std::runtime_error (start-up only); other methods report
 // database errors through their return value and never throw.
@@ -38,7 +39,7 @@ struct support_request_record {
 class store {
  public:
   // The schema version this binary writes; a newer database is refused.
-  static constexpr int current_schema_version = 1;
+  static constexpr int current_schema_version = 2;
 
   enum class add_result { added, duplicate, failed };
 

@@ -346,9 +346,9 @@ void websocket_session::send_frame_ack(std::uint32_t acked) {
   });
 }
 
-void websocket_session::send_viewer_count(std::size_t count) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), count] {
-    self->pending_count_ = count;
+void websocket_session::send_viewers(viewers_info info) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), info = std::move(info)]() mutable {
+    self->pending_viewers_ = std::move(info);
     self->do_write();
   });
 }
@@ -430,9 +430,9 @@ void websocket_session::do_write() {
                 false};
     control_queue_bytes_ -= payload.size();
     control_queue_.pop_front();
-  } else if (pending_count_) {
-    current_ = {own_message(message_type::viewers, viewers_json(*pending_count_)), false};
-    pending_count_.reset();
+  } else if (pending_viewers_) {
+    current_ = {own_message(message_type::viewers, viewers_json(*pending_viewers_)), false};
+    pending_viewers_.reset();
   } else if (pending_ack_) {
     current_ = {std::make_shared<const std::vector<std::uint8_t>>(protocol::make_frame_ack(
                     next_out_sequence_++, protocol::now_us(), *pending_ack_)),

@@ -62,7 +62,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   // customer_sink
   void send_frame_ack(std::uint32_t acked_sequence) override;
-  void send_viewer_count(std::size_t count) override;
+  void send_viewers(viewers_info info) override;
   void send(protocol::message_type type, std::vector<std::uint8_t> payload) override;
   void close(protocol::close_code code, std::string_view message) override;
   // viewer_sink
@@ -118,7 +118,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::size_t control_queue_bytes_ = 0;
   bool control_drop_logged_ = false;
   std::optional<std::uint32_t> pending_ack_;
-  std::optional<std::size_t> pending_count_;
+  std::optional<viewers_info> pending_viewers_;
   outgoing current_;  // the message being written
   bool writing_ = false;
   bool ignore_input_ = false;  // closing: incoming messages are drained, not handled

@@ -15,9 +15,13 @@ struct recording_sink final : input_sink {
   void key(std::uint16_t, bool) override { ++events; }
   void special(protocol::special_key) override { ++events; }
   void paste_text(std::string_view) override { ++events; }
-  void release_all() override { ++releases; }
+  released_input release_all() override {
+    ++releases;
+    return held;
+  }
   int events = 0;
   int releases = 0;
+  released_input held{2, 1};  // what release_all() reports
 };
 
 class access_control_test : public ::testing::Test {
@@ -72,7 +76,9 @@ TEST_F(access_control_test, request_then_grant_then_revoke) {
   EXPECT_EQ(sink_.releases, 0);
 
   EXPECT_TRUE(ac_.revoke());
-  EXPECT_EQ(last(), R"({"mode":"read_only","controller":null,"reason":"revoked"})");
+  EXPECT_EQ(last(), R"({"mode":"read_only","controller":null,"reason":"revoked",)"
+                    R"("released":{"keys":2,"buttons":1}})");
+  EXPECT_EQ(logs_.back(), "access: read_only (revoked); released 2 keys, 1 buttons");
   EXPECT_EQ(sink_.releases, 1);
   EXPECT_FALSE(ac_.accept_input("tech-7"));  // the very next event is dropped
   EXPECT_EQ(ac_.accepted(), 1000u);
@@ -109,7 +115,8 @@ TEST_F(access_control_test, disconnect_ends_full_access_and_reconnect_does_not_r
   ASSERT_TRUE(ac_.grant().ok);
   ac_.on_disconnected();
   EXPECT_EQ(ac_.mode(), access_mode::read_only);
-  EXPECT_EQ(last(), R"({"mode":"read_only","controller":null,"reason":"disconnect"})");
+  EXPECT_EQ(last(), R"({"mode":"read_only","controller":null,"reason":"disconnect",)"
+                    R"("released":{"keys":2,"buttons":1}})");
   EXPECT_EQ(sink_.releases, 1);
   ac_.on_connected();
   EXPECT_EQ(ac_.mode(), access_mode::read_only);
@@ -129,7 +136,8 @@ TEST_F(access_control_test, local_input_takes_precedence) {
   ASSERT_TRUE(ac_.grant().ok);
   ac_.on_local_input();
   EXPECT_EQ(ac_.mode(), access_mode::read_only);
-  EXPECT_EQ(last(), R"({"mode":"read_only","controller":null,"reason":"mouse_precedence"})");
+  EXPECT_EQ(last(), R"({"mode":"read_only","controller":null,"reason":"mouse_precedence",)"
+                    R"("released":{"keys":2,"buttons":1}})");
   EXPECT_EQ(sink_.releases, 1);
   EXPECT_EQ(send("tech-7", 3), 0);
 }
@@ -146,7 +154,9 @@ TEST_F(access_control_pause_test, local_input_pauses_remote_input_for_a_while) {
   ac_.on_local_input();
   EXPECT_EQ(ac_.mode(), access_mode::full_access);
   EXPECT_EQ(sink_.releases, 1);
-  EXPECT_NE(last().find(R"("reason":"paused","paused_ms":2000)"), std::string::npos) << last();
+  EXPECT_NE(last().find(R"("reason":"paused","paused_ms":2000,"released":{"keys":2,"buttons":1})"),
+            std::string::npos)
+      << last();
   EXPECT_EQ(send("tech-7", 10), 0);
   now_ += 1500ms;
   ac_.on_local_input();  // extends the pause, no second release
@@ -158,6 +168,70 @@ TEST_F(access_control_pause_test, local_input_pauses_remote_input_for_a_while) {
   EXPECT_NE(last().find(R"("reason":"resumed")"), std::string::npos) << last();
   EXPECT_TRUE(ac_.revoke());
   EXPECT_EQ(sink_.releases, 2);
+}
+
+TEST_F(access_control_pause_test, a_pause_ends_on_time_without_input) {
+  ac_.on_connected();
+  ac_.on_control_request(grace_);
+  ASSERT_TRUE(ac_.grant().ok);
+  ac_.on_local_input();
+  ASSERT_TRUE(ac_.pause_ends());
+  EXPECT_EQ(*ac_.pause_ends(), now_ + 2000ms);
+  const auto published = published_.size();
+  now_ += 1999ms;
+  ac_.on_tick();
+  EXPECT_EQ(published_.size(), published);
+  now_ += 1ms;
+  ac_.on_tick();  // the console sends nothing while paused: the timer ends the pause
+  EXPECT_EQ(
+      last(),
+      R"({"mode":"full_access","controller":{"id":"tech-7","name":"Grace"},"reason":"resumed"})");
+  EXPECT_FALSE(ac_.pause_ends());
+  ac_.on_tick();
+  EXPECT_EQ(published_.size(), published + 1);
+}
+
+TEST_F(access_control_test, controller_leaving_while_others_watch_ends_full_access) {
+  ac_.on_connected();
+  ac_.on_technicians({"tech-7", "tech-9"});
+  ac_.on_control_request(grace_);
+  ASSERT_TRUE(ac_.grant().ok);
+  ac_.on_technicians({"tech-9", "tech-7"});  // same people: nothing changes
+  EXPECT_EQ(ac_.mode(), access_mode::full_access);
+  EXPECT_EQ(sink_.releases, 0);
+  sink_.held = {1, 0};             // Grace holds Shift
+  ac_.on_technicians({"tech-9"});  // Grace's browser closed, Alan still watches
+  EXPECT_EQ(ac_.mode(), access_mode::read_only);
+  EXPECT_EQ(sink_.releases, 1);
+  EXPECT_EQ(last(), R"({"mode":"read_only","controller":null,"reason":"disconnect",)"
+                    R"("released":{"keys":1,"buttons":0}})");
+  EXPECT_EQ(send("tech-7", 5), 0);
+  ac_.on_technicians({"tech-9", "tech-7"});  // back: still Read-Only
+  EXPECT_EQ(ac_.mode(), access_mode::read_only);
+}
+
+TEST_F(access_control_test, grant_goes_only_to_a_technician_still_watching) {
+  ac_.on_connected();
+  ac_.on_technicians({"tech-9"});
+  // A request may arrive before the viewers list that names its sender.
+  ac_.on_control_request(grace_);
+  ac_.on_control_request(alan_);
+  ac_.on_technicians({"tech-7"});  // Alan left: his request is forgotten
+  ASSERT_EQ(ac_.pending().size(), 1u);
+  EXPECT_EQ(ac_.pending()[0], grace_);
+  ac_.on_technicians({});  // Grace left too: nobody asks any more
+  EXPECT_EQ(ac_.mode(), access_mode::read_only);
+  EXPECT_FALSE(ac_.grant().ok);
+  ac_.on_control_request(grace_);
+  auto r = ac_.grant();
+  EXPECT_TRUE(r.ok) << r.message;
+}
+
+TEST_F(access_control_test, a_server_without_technician_lists_changes_nothing) {
+  ac_.on_connected();  // no on_technicians: every requester counts as watching
+  ac_.on_control_request(grace_);
+  EXPECT_TRUE(ac_.grant().ok);
+  EXPECT_EQ(send("tech-7", 3), 3);
 }
 
 TEST(access_control_names, strings) {

@@ -346,7 +346,8 @@ TEST_F(client_session_test, control_is_granted_and_revoked_only_through_the_loca
   std::tie(code, out) = run_ctl(ctl_path_, "revoke");
   EXPECT_EQ(code, 0) << out;
   EXPECT_EQ(access_state_text(expect_message(protocol::control_type::access_state)),
-            R"({"mode":"read_only","controller":null,"reason":"revoked"})");
+            R"({"mode":"read_only","controller":null,"reason":"revoked",)"
+            R"("released":{"keys":0,"buttons":0}})");
   ASSERT_TRUE(client_->wait_for_output("input: release_all\n", 5s)) << client_->output();
   server_.send(protocol::make_input(next_out_++, protocol::now_us(), "tech-7", keys));
   ASSERT_TRUE(client_->wait_for_output("dropped 1 input events from tech-7 (3 in all)", 5s))

@@ -140,6 +140,30 @@ TEST_F(customer_protocol_test, viewers_count_is_checked) {
             kind::refused);
 }
 
+TEST_F(customer_protocol_test, viewers_may_list_the_technicians) {
+  ASSERT_EQ(p_.on_message(server_hello(1), true).what, kind::welcome);
+  auto e = p_.on_message(json_msg(message_type::viewers, 2, R"({"count":1})"), true);
+  EXPECT_FALSE(e.technicians_listed);  // an older server
+  e = p_.on_message(
+      json_msg(message_type::viewers, 3,
+               R"({"count":3,"technicians":[{"id":"alice","name":"A"},{"id":"bob","name":"B"}]})"),
+      true);
+  ASSERT_EQ(e.what, kind::viewers) << e.text;
+  EXPECT_TRUE(e.technicians_listed);
+  EXPECT_EQ(e.technicians, (std::vector<std::string>{"alice", "bob"}));
+  e = p_.on_message(json_msg(message_type::viewers, 4, R"({"count":0,"technicians":[]})"), true);
+  EXPECT_TRUE(e.technicians_listed);
+  EXPECT_TRUE(e.technicians.empty());
+  for (const char* bad : {R"({"count":1,"technicians":{}})", R"({"count":1,"technicians":[1]})",
+                          R"({"count":1,"technicians":[{"name":"x"}]})",
+                          R"({"count":1,"technicians":[{"id":"a b","name":"x"}]})"}) {
+    customer_protocol q{identity_};
+    q.on_message(server_hello(1), true);
+    EXPECT_EQ(q.on_message(json_msg(message_type::viewers, 2, bad), true).what, kind::refused)
+        << bad;
+  }
+}
+
 TEST_F(customer_protocol_test, frame_acks_release_frames_and_unknown_acks_are_refused) {
   p_.hello();  // 1
   ASSERT_EQ(p_.on_message(server_hello(1), true).what, kind::welcome);

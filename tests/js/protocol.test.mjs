@@ -120,7 +120,7 @@ test('JSON payload limits and refusals', () => {
     return new TextEncoder().encode(s);
   };
   for (const [type, max] of [[P.MessageType.hello, 65536], [P.MessageType.close_reason, 4096],
-    [P.MessageType.screen_info, 1024], [P.MessageType.viewers, 1024]]) {
+    [P.MessageType.screen_info, 1024], [P.MessageType.viewers, 16 * 1024]]) {
     assert.ok(P.parseMessage(P.makeMessage(type, 1, padded(max))));
     throwsReason(() => P.parseMessage(P.makeMessage(type, 1, padded(max + 1))), 'too_large');
     throwsReason(() => P.parseMessage(P.makeMessage(type, 1, new Uint8Array(0))), 'bad_json');

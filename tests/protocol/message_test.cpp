@@ -181,7 +181,7 @@ TEST(message, json_limits_zero_max_and_max_plus_one) {
   };
   for (auto [type, max] :
        {limit{message_type::hello, 65536}, limit{message_type::close_reason, 4096},
-        limit{message_type::screen_info, 1024}, limit{message_type::viewers, 1024},
+        limit{message_type::screen_info, 1024}, limit{message_type::viewers, 16 * 1024},
         limit{request_type::request_filed, 1024}, limit{request_type::console_event, 1u << 20},
         limit{request_type::support_request, 4u << 20}}) {
     EXPECT_EQ(max_payload_size(type), max);

@@ -169,11 +169,19 @@ TEST_F(access_test, malformed_access_states_are_refused) {
         R"({"mode":"root","controller":null,"reason":"x"})",
         R"({"mode":"read_only","controller":null})",
         R"({"mode":"full_access","controller":{"id":"a b","name":"a"},"reason":"x"})",
-        R"({"mode":"read_only","controller":null,"reason":"x","paused_ms":0})"}) {
+        R"({"mode":"read_only","controller":null,"reason":"x","paused_ms":0})",
+        R"({"mode":"read_only","controller":null,"reason":"x","released":1})",
+        R"({"mode":"read_only","controller":null,"reason":"x","released":{"keys":1}})",
+        R"({"mode":"read_only","controller":null,"reason":"x","released":{"keys":-1,"buttons":0}})",
+        R"({"mode":"read_only","controller":null,"reason":"x",)"
+        R"("released":{"keys":1,"buttons":65536}})"}) {
     EXPECT_TRUE(feed.send(ct::access_state, bytes(bad))) << bad;
   }
   EXPECT_FALSE(feed.send(ct::access_state,
                          bytes(R"({"mode":"read_only","controller":null,"reason":"new","x":1})")));
+  EXPECT_FALSE(feed.send(ct::access_state, bytes(R"({"mode":"read_only","controller":null,)"
+                                                 R"("reason":"revoked","released":{"keys":2,)"
+                                                 R"("buttons":65535}})")));
 }
 
 }  // namespace

@@ -163,7 +163,10 @@ TEST(json_messages, written_json_escapes_hostile_strings) {
   EXPECT_NE(s.find("\\u0001"), std::string::npos);
   EXPECT_EQ(server_hello_for_customer("abc"),
             R"({"protocol":1,"request_id":"abc","credit":4,"access_control":true})");
-  EXPECT_EQ(viewers_json(2), R"({"count":2})");
+  EXPECT_EQ(viewers_json({}), R"({"count":0,"technicians":[]})");
+  EXPECT_EQ(viewers_json({2, {{"alice", "Alice"}, {"bob", "Bob \"B\""}}}),
+            R"({"count":2,"technicians":[{"id":"alice","name":"Alice"},)"
+            R"({"id":"bob","name":"Bob \"B\""}]})");
   EXPECT_EQ(close_reason_json(protocol::close_code::customer_left, "bye"),
             R"({"code":"customer_left","message":"bye"})");
   auto size = parse_screen_info(bytes(screen_info_json({1920, 1080})));
@@ -253,6 +256,24 @@ TEST(command_line, user_add) {
   EXPECT_THROW(parse_command_line({"user", "add", "a b", "--role", "admin", "--data-dir", "d"}),
                usage_error);
   EXPECT_THROW(parse_command_line({"user", "add", "alice", "--role", "admin"}), usage_error);
+}
+
+TEST(command_line, audit) {
+  auto v = std::get<audit_options>(parse_command_line({"audit", "verify", "--data-dir", "d"}));
+  EXPECT_EQ(v.what, audit_options::action::verify);
+  EXPECT_EQ(v.data_dir, "d");
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  auto l = std::get<audit_options>(
+      parse_command_line({"audit", "list", "--data", "e", "--request", id}));
+  EXPECT_EQ(l.what, audit_options::action::list);
+  EXPECT_EQ(l.data_dir, "e");
+  EXPECT_EQ(l.request_id, id);
+  EXPECT_THROW(parse_command_line({"audit", "verify"}), usage_error);
+  EXPECT_THROW(parse_command_line({"audit", "fix", "--data-dir", "d"}), usage_error);
+  EXPECT_THROW(parse_command_line({"audit", "verify", "--data-dir", "d", "--request", id}),
+               usage_error);
+  EXPECT_THROW(parse_command_line({"audit", "list", "--data-dir", "d", "--request", "x' OR 1"}),
+               usage_error);
 }
 
 }  // namespace

@@ -48,7 +48,10 @@ class fake_viewer : public viewer_sink {
 class fake_customer : public customer_sink {
  public:
   void send_frame_ack(std::uint32_t s) override { acks.push_back(s); }
-  void send_viewer_count(std::size_t n) override { counts.push_back(n); }
+  void send_viewers(viewers_info info) override {
+    counts.push_back(info.count);
+    viewer_lists.push_back(std::move(info));
+  }
   void send(protocol::message_type t, std::vector<std::uint8_t> payload) override {
     forwarded.emplace_back(t, std::move(payload));
   }
@@ -58,6 +61,7 @@ class fake_customer : public customer_sink {
   }
   std::vector<std::uint32_t> acks;
   std::vector<std::size_t> counts;
+  std::vector<viewers_info> viewer_lists;
   std::vector<std::pair<protocol::message_type, std::vector<std::uint8_t>>> forwarded;
   bool closed = false;
   protocol::close_code code{};

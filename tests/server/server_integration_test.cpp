@@ -549,7 +549,7 @@ TEST_F(server_it, customer_creates_a_waiting_request_that_a_viewer_watches) {
   EXPECT_EQ((*tiles)[0].data[0], 0x11);
   auto count = cust.ws.read_until(message_type::viewers);
   ASSERT_TRUE(count);
-  EXPECT_EQ(count->text(), R"({"count":1})");
+  EXPECT_EQ(count->text(), R"({"count":1,"technicians":[{"id":"alice","name":"alice"}]})");
   EXPECT_EQ(find(cust.request_id).at("state").as_string(), "in_session");
 
   // A new frame reaches the viewer; its ack keeps the window open.

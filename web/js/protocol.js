@@ -80,7 +80,7 @@ export const MAX_PAYLOAD = Object.freeze({
   [MessageType.hello]: 64 * 1024,
   [MessageType.close_reason]: 4 * 1024,
   [MessageType.screen_info]: 1024,
-  [MessageType.viewers]: 1024,
+  [MessageType.viewers]: 16 * 1024,
   [MessageType.frame]: Limits.maxFramePayload,
   [MessageType.frame_ack]: 4,
   [MessageType.cursor_shape]: 8 + 128 * 128 * 4,
