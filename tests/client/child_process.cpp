@@ -17,6 +17,8 @@ child_process::child_process(std::vector<std::string> argv, int extra_fd) {
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  // Never the test runner's terminal: the client would ask its questions there.
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   if (extra_fd >= 0) posix_spawn_file_actions_adddup2(&actions, extra_fd, 3);

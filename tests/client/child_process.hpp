@@ -1,5 +1,6 @@
-// A child process for integration tests: started with posix_spawn, its stdout and stderr
-// collected by a reader thread so a test can wait for a log line. The destructor kills
+// A child process for integration tests: started with posix_spawn, stdin from /dev/null (not a
+// terminal), its stdout and stderr collected by a reader thread so a test can wait for a log
+// line. stop(0, timeout) waits for an exit without a signal. The destructor kills
 // (SIGKILL) and reaps a child that is still running.
 #pragma once
 #include <sys/types.h>
