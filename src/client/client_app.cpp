@@ -10,8 +10,10 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
+#include "capture/monitors.hpp"
 #include "capture/screen_capturer.hpp"
 #include "client/access_control.hpp"
 #include "client/client_log.hpp"
@@ -44,14 +46,33 @@ struct wizard_handoff {
   std::function<void(wizard_outcome)> deliver;  // runs on the io thread
 };
 
+// The shared display's monitors for the hardware collector's "displays" (RandR 1.5).
+boost::json::array describe_displays(const std::string& display) {
+  std::string error;
+  boost::json::array out;
+  for (const auto& m : capture::list_monitors(display, error)) {
+    out.push_back({{"name", m.name},
+                   {"x", m.x},
+                   {"y", m.y},
+                   {"width", m.width},
+                   {"height", m.height},
+                   {"width_mm", m.width_mm},
+                   {"height_mm", m.height_mm},
+                   {"primary", m.primary}});
+  }
+  if (!error.empty()) throw std::runtime_error(error);  // becomes "displays_error"
+  return out;
+}
+
 void start_wizard_thread(std::shared_ptr<wizard_handoff> handoff, boost::json::object definition,
-                         std::int64_t version, wizard_inputs inputs) {
-  std::thread([handoff, definition = std::move(definition), version,
-               inputs = std::move(inputs)]() mutable {
+                         std::int64_t version, wizard_inputs inputs, std::string display) {
+  std::thread([handoff, definition = std::move(definition), version, inputs = std::move(inputs),
+               display = std::move(display)]() mutable {
     wizard_terminal terminal{std::cin, std::cout, isatty(STDIN_FILENO) == 1,
                              [](const std::string& line) { log_line(line); },
-                             [](const boost::json::object& spec) {
+                             [display](const boost::json::object& spec) {
                                collect::context context;
+                               context.displays = [display] { return describe_displays(display); };
                                return collect::run(spec, context, collect::limits{});
                              }};
     wizard_outcome outcome = run_headless_wizard(definition, version, inputs, terminal);
@@ -99,7 +120,8 @@ int run_client(const client_options& options) {
   handoff->io = &io;
   std::function<void(int, const char*)> end_client;  // set below, once everything exists
   config.on_wizard = [handoff, &options](const server_event& welcome) {
-    start_wizard_thread(handoff, welcome.wizard, welcome.wizard_version, options.wizard);
+    start_wizard_thread(handoff, welcome.wizard, welcome.wizard_version, options.wizard,
+                        options.display);
   };
   std::string fatal_reason;
   config.on_fatal = [&end_client, &fatal_reason](int code, const std::string& why) {

@@ -48,7 +48,7 @@ const std::string test_wizard = R"json({"title": "Test desk", "summary_question"
                 {"value": "security", "label": "Security", "queue": "senior"}]},
    {"id": "summary", "label": "In one line", "type": "text", "required": true},
    {"id": "details", "label": "Anything else?", "type": "long_text"}]}],
- "collectors": [{"id": "os"}, {"id": "config", "files": ["/etc/os-release"]}]})json";
+ "collectors": [{"id": "os"}, {"id": "hardware"}, {"id": "config", "files": ["/etc/os-release"]}]})json";
 
 void paint_root(const std::string& display, unsigned long rgb) {
   ASSERT_TRUE(testing::paint_root(display, rgb));
@@ -485,6 +485,12 @@ TEST_F(client_session_test, front_door_with_answers_from_a_file_and_flags_and_th
                                                         {"details", "line one\nline two"}}));
   EXPECT_EQ(request.at("collected").at("os").at("status"), "ok");
   EXPECT_EQ(request.at("collected").at("config").at("status"), "ok");
+  // The shared display's monitors, from RandR (the test's Xvfb is 320x240).
+  const auto& hardware = request.at("collected").at("hardware").at("data").as_object();
+  ASSERT_TRUE(hardware.contains("displays")) << boost::json::serialize(hardware);
+  ASSERT_EQ(hardware.at("displays").as_array().size(), 1u);
+  EXPECT_EQ(hardware.at("displays").at(0).at("width"), screen_w);
+  EXPECT_EQ(hardware.at("displays").at(0).at("height"), screen_h);
   // --review printed exactly this payload.
   const auto definition = boost::json::parse(test_wizard).as_object();
   EXPECT_TRUE(client_->wait_for_output(render_review(definition, request), 5s))
