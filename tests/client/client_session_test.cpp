@@ -64,8 +64,8 @@ std::string payload_text(const protocol::message_view& m) {
 
 class client_session_test : public ::testing::Test {
  protected:
-  void start_client(std::vector<std::string> wizard_flags = {"--yes", "--answer",
-                                                             "topic=printing"}) {
+  void start_client(std::vector<std::string> wizard_flags = {"--yes", "--answer", "topic=printing"},
+                    bool terminal = false) {
     std::vector<std::string> argv{
         VISIT_CLIENT_BIN, "--headless", "--server",
         "https://127.0.0.1:" + std::to_string(server_.port()), "--pin",
@@ -74,7 +74,7 @@ class client_session_test : public ::testing::Test {
         // The logging sink: these tests check what is accepted, not what X receives.
         "--no-input"};
     argv.insert(argv.end(), wizard_flags.begin(), wizard_flags.end());
-    client_ = std::make_unique<child_process>(std::move(argv));
+    client_ = std::make_unique<child_process>(std::move(argv), -1, terminal);
   }
 
   // The next event of `kind`, skipping none; fails the test on a timeout.
@@ -501,6 +501,32 @@ TEST_F(client_session_test, front_door_with_answers_from_a_file_and_flags_and_th
       << client_->output();
   set_viewers(1);
   expect_message(message_type::screen_info);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, on_a_terminal_the_client_asks_reviews_and_lets_items_be_left_out) {
+  start_client({}, true);  // no --yes, no --review: a terminal means review
+  open_and_welcome();
+  ASSERT_TRUE(client_->wait_for_output(
+      "What is it about?\n  1) Printing\n  2) Security\nChoose 1-2: ", 10s))
+      << client_->output();
+  client_->type("2\n");
+  ASSERT_TRUE(client_->wait_for_output("Send this? [y]es / [n]o / [l]eave out items: ", 20s))
+      << client_->output();
+  client_->type("l\n");
+  ASSERT_TRUE(client_->wait_for_output("Which items should not be sent?", 10s))
+      << client_->output();
+  client_->type("config\n");
+  for (int i = 0; i < 200 && client_->count_output("Send this?") < 2; ++i)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(client_->count_output("Send this?"), 2) << client_->output();
+  client_->type("y\n");
+  const std::string payload = expect_support_request();
+  const auto request = boost::json::parse(payload).as_object();
+  EXPECT_EQ(request.at("answers").at("topic"), "security");
+  EXPECT_EQ(request.at("collected").at("config"), (boost::json::object{{"status", "left_out"}}));
+  const auto definition = boost::json::parse(test_wizard).as_object();
+  EXPECT_EQ(client_->count_output(render_review(definition, request)), 1) << client_->output();
   EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
 }
 
