@@ -582,7 +582,8 @@ TEST_F(client_session_test, a_bad_wizard_from_the_server_is_refused) {
 TEST_F(client_session_test, a_session_code_is_sent_and_a_refusal_ends_the_client) {
   start_client({"--yes", "--answer", "topic=printing", "--code", "482-913 205"});
   expect(event_kind::opened);
-  const auto hello = protocol::parse_message(expect_message(message_type::hello));
+  const auto hello_bytes = expect_message(message_type::hello);  // the view points into it
+  const auto hello = protocol::parse_message(hello_bytes);
   ASSERT_TRUE(hello.has_value());
   EXPECT_NE(payload_text(*hello).find(R"("code":"482913205")"), std::string::npos)
       << payload_text(*hello);

@@ -60,14 +60,16 @@ TEST_F(customer_protocol_test, hello_is_the_first_message_with_the_identity) {
 TEST_F(customer_protocol_test, hello_carries_the_code_or_the_resume_ticket) {
   customer_identity with_code{"visit-client/9.9", "482913205"};
   customer_protocol q{with_code};
-  auto m = protocol::parse_message(q.hello());
+  const auto first = q.hello();  // the parsed view points into it
+  auto m = protocol::parse_message(first);
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(std::string(m->payload.begin(), m->payload.end()),
             R"({"protocol":1,"role":"customer","client":"visit-client/9.9","code":"482913205"})");
   // A resumed connection names its request instead; the code was used up by the first hello.
   customer_protocol r{with_code};
   const resume_ticket ticket{std::string(32, 'a'), std::string(32, 'b')};
-  m = protocol::parse_message(r.hello(&ticket));
+  const auto resumed = r.hello(&ticket);
+  m = protocol::parse_message(resumed);
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(
       std::string(m->payload.begin(), m->payload.end()),
