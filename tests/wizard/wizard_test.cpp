@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "collect/collect.hpp"
+
 namespace json = boost::json;
 using visit::wizard::validation_context;
 using problem_list = std::vector<std::string>;
@@ -78,6 +80,25 @@ TEST(Definition, ExampleAndDefaultAreValid) {
   auto d = visit::wizard::default_definition();
   EXPECT_EQ(visit::wizard::route(d, {{"topic", "security"}}), "senior");
   EXPECT_EQ(visit::wizard::route(d, {{"topic", "printing"}}), "general");
+}
+
+TEST(Definition, DefaultAndExamplePassTheCollectorLibrarysCheck) {
+  // As the server validates: visit::collect::check_spec for every collector.
+  validation_context c = with_queues();
+  c.check_collector = [](const json::object& spec) { return visit::collect::check_spec(spec); };
+  EXPECT_EQ(visit::wizard::validate_definition(visit::wizard::default_definition(), c),
+            problem_list{});
+  EXPECT_EQ(visit::wizard::validate_definition(example(), c), problem_list{});
+  // And its refusals arrive with the collector's path.
+  auto d = example();
+  d["collectors"].as_array()[5].as_object()["files"].as_array().push_back("/etc/shadow");
+  auto problems = visit::wizard::validate_definition(d, c);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(problems[0].starts_with("collectors[5]: config.files[1]: ")) << problems[0];
+  // The known names agree with the collector library's.
+  const auto known = visit::collect::known_collectors();
+  EXPECT_EQ(std::vector<std::string_view>(known.begin(), known.end()),
+            visit::wizard::known_collector_names());
 }
 
 TEST(Definition, NotAnObject) {
