@@ -370,10 +370,10 @@ void scoped_input_sink::paste_text(std::string_view utf8) {
   inner_.paste_text(utf8);
 }
 
-void scoped_input_sink::release_all() {
+released_input scoped_input_sink::release_all() {
   held_buttons_ = 0;
   held_keys_.clear();
-  inner_.release_all();
+  return inner_.release_all();
 }
 
 }  // namespace visit::client

@@ -146,7 +146,7 @@ class scoped_input_sink final : public input_sink {
   void key(std::uint16_t code, bool pressed) override;
   void special(protocol::special_key key) override;
   void paste_text(std::string_view utf8) override;
-  void release_all() override;
+  released_input release_all() override;
 
  private:
   void refuse(bool keyboard);

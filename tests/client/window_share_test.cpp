@@ -358,7 +358,10 @@ struct recording_sink final : input_sink {
   }
   void special(protocol::special_key) override { got.push_back("special"); }
   void paste_text(std::string_view) override { got.push_back("paste"); }
-  void release_all() override { got.push_back("release_all"); }
+  released_input release_all() override {
+    got.push_back("release_all");
+    return {};
+  }
 };
 
 TEST(scoped_input, refuses_pointer_input_outside_and_keys_without_focus) {
