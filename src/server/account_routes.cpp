@@ -277,8 +277,8 @@ class handler {
     state_.throttle().record_success(call_.ip, user_->username);
     auto ended = state_.sessions().remove_user(user_->id, call_.session->key);
     std::size_t closed = state_.close_sessions(ended, "the password was changed");
-    log_line("account password_changed address=" + call_.peer + " user=" +
-             log_quote(user_->username, 64) + " other_sessions_ended=" +
+    log_line("account password_changed address=" + call_.peer +
+             " user=" + log_quote(user_->username, 64) + " other_sessions_ended=" +
              std::to_string(ended.size()) + " websockets_closed=" + std::to_string(closed));
     return done(no_content());
   }
@@ -407,8 +407,10 @@ class handler {
     for (const auto& kv : o) {
       std::string_view k = kv.key();
       if (k == "disabled") {
-        if (!kv.value().is_bool()) ok = false;
-        else disabled = kv.value().as_bool();
+        if (!kv.value().is_bool())
+          ok = false;
+        else
+          disabled = kv.value().as_bool();
       } else if (k == "reset_totp") {
         if (!kv.value().is_bool() || !kv.value().as_bool()) ok = false;
         reset_totp = true;
@@ -456,7 +458,8 @@ class handler {
         case store::change_result::changed:
           break;
         case store::change_result::last_admin:
-          return done(error(400, "cannot disable the last enabled admin; make another admin first"));
+          return done(
+              error(400, "cannot disable the last enabled admin; make another admin first"));
         case store::change_result::no_user:
           return done(error(404, "no such user"));
         case store::change_result::failed:
@@ -475,8 +478,8 @@ class handler {
     if ((disabled && *disabled) || demoted || hash) {
       auto keys = state_.sessions().remove_user(target->id);
       ended = keys.size();
-      closed = state_.close_sessions(keys, (disabled && *disabled) ? "the account was disabled"
-                                                                   : "the account was changed");
+      closed = state_.close_sessions(
+          keys, (disabled && *disabled) ? "the account was disabled" : "the account was changed");
     } else if (promoted) {
       state_.sessions().set_role(target->id, *role);
     }

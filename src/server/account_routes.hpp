@@ -20,19 +20,19 @@ class shared_state;
 struct api_call {
   std::string method;  // "GET" or "POST"
   route_kind kind = route_kind::not_found;
-  std::string target_user;  // admin_user: the {username} of the path
-  std::string body;         // wiped by the handler once parsed (it may hold passwords)
+  std::string target_user;    // admin_user: the {username} of the path
+  std::string body;           // wiped by the handler once parsed (it may hold passwords)
   bool json_content = false;  // Content-Type is application/json
   bool origin_ok = false;     // no Origin header, or the server's own origin
   std::string csrf_header;    // X-CSRF-Token, may be empty
   std::optional<login_sessions::session> session;  // from the login cookie
-  std::string peer;  // "ip:port", for logs
-  std::string ip;    // for throttling
+  std::string peer;                                // "ip:port", for logs
+  std::string ip;                                  // for throttling
 };
 
 struct api_reply {
   unsigned status = 200;
-  std::string body;  // JSON, or empty for 204
+  std::string body;                                          // JSON, or empty for 204
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Set-Cookie, Retry-After
 };
 

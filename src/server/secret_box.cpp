@@ -84,8 +84,7 @@ std::optional<std::string> secret_box::open(std::string_view sealed) const {
   std::string out(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),
                                  buf.data() + crypto_secretbox_NONCEBYTES,
-                                 len - crypto_secretbox_NONCEBYTES, buf.data(),
-                                 key_.data()) != 0) {
+                                 len - crypto_secretbox_NONCEBYTES, buf.data(), key_.data()) != 0) {
     return std::nullopt;
   }
   return out;

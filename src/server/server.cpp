@@ -3,12 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <thread>
@@ -124,9 +124,8 @@ int run_server(const serve_options& options) {
   auto control = net::make_strand(ioc);
   // Login session expiry and account changes, every 10 s (more often for short timeouts).
   net::steady_timer sweep(control);
-  auto sweep_every = std::clamp(
-      std::min(options.idle_timeout, options.absolute_timeout) / 2, std::chrono::seconds(1),
-      std::chrono::seconds(10));
+  auto sweep_every = std::clamp(std::min(options.idle_timeout, options.absolute_timeout) / 2,
+                                std::chrono::seconds(1), std::chrono::seconds(10));
   std::function<void()> arm_sweep = [&] {
     sweep.expires_after(sweep_every);
     sweep.async_wait([&](boost::system::error_code ec) {

@@ -58,8 +58,13 @@ class shared_state {
     // totp_required: the password is right, TOTP is on and no code was given (not counted
     // as a failure); totp_invalid: the password is right but the code is wrong or replayed
     // (counted as a failure).
-    enum class result { ok, invalid, throttled, totp_required, totp_invalid } kind =
-        result::invalid;
+    enum class result {
+      ok,
+      invalid,
+      throttled,
+      totp_required,
+      totp_invalid
+    } kind = result::invalid;
     std::chrono::milliseconds retry_after{0};
     user_record user;
   };

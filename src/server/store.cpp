@@ -43,7 +43,7 @@ constexpr std::array<const char*, store::current_schema_version> migrations = {
     )sql",
 };
 
-#define USER_COLUMNS                                                                   \
+#define USER_COLUMNS                                                                     \
   "id, username, role, password_hash, created_at, disabled, totp_secret, totp_pending, " \
   "totp_last_step, last_login_at, password_changed_at"
 

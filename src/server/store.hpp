@@ -25,8 +25,8 @@ struct user_record {
   std::string password_hash;
   std::int64_t created_at = 0;  // Unix seconds
   bool disabled = false;
-  std::string totp_secret;   // sealed by secret_box; empty when TOTP is off
-  std::string totp_pending;  // sealed; a secret set up but not yet confirmed with a code
+  std::string totp_secret;          // sealed by secret_box; empty when TOTP is off
+  std::string totp_pending;         // sealed; a secret set up but not yet confirmed with a code
   std::int64_t totp_last_step = 0;  // the last accepted TOTP step (replays refused)
   std::optional<std::int64_t> last_login_at;
   std::optional<std::int64_t> password_changed_at;

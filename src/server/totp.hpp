@@ -16,7 +16,7 @@ namespace visit::server::totp {
 
 inline constexpr int step_seconds = 30;
 inline constexpr int digits = 6;
-inline constexpr int window_steps = 1;      // accepts steps t-1, t and t+1
+inline constexpr int window_steps = 1;           // accepts steps t-1, t and t+1
 inline constexpr std::size_t secret_bytes = 20;  // 160 bits (RFC 4226 recommends >= 128)
 
 // RFC 4648 base32 (A-Z 2-7) without padding.

@@ -6,8 +6,8 @@
 
 #include <ctime>
 #include <filesystem>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "protocol/message.hpp"
@@ -64,8 +64,7 @@ std::optional<std::string> read_new_password(const std::string& username, std::i
   }
   if (auto why = new_password_problem(password)) {
     sodium_memzero(password.data(), password.size());
-    std::cerr << "visit-server: " << *why << " (e.g. at least " << min_new_password_bytes
-              << "); nothing changed\n";
+    std::cerr << "visit-server: " << *why << "; nothing changed\n";
     return std::nullopt;
   }
   return password;

@@ -53,9 +53,9 @@ TEST(totp, rfc6238_sha1_test_vectors) {
     std::int64_t t;
     std::uint32_t code;
   };
-  for (auto [t, code] : {row{59, 94287082}, row{1111111109, 7081804}, row{1111111111, 14050471},
-                         row{1234567890, 89005924}, row{2000000000, 69279037},
-                         row{20000000000, 65353130}}) {
+  for (auto [t, code] :
+       {row{59, 94287082}, row{1111111109, 7081804}, row{1111111111, 14050471},
+        row{1234567890, 89005924}, row{2000000000, 69279037}, row{20000000000, 65353130}}) {
     EXPECT_EQ(totp::hotp(key, static_cast<std::uint64_t>(totp::step_of(t)), 8), code) << t;
   }
   // The 6-digit code is the last 6 digits, zero-padded.
@@ -91,9 +91,9 @@ TEST(totp, base32_rfc4648_vectors_and_round_trip) {
     const char* plain;
     const char* b32;
   };
-  for (auto [plain, b32] : {row{"", ""}, row{"f", "MY"}, row{"fo", "MZXQ"}, row{"foo", "MZXW6"},
-                            row{"foob", "MZXW6YQ"}, row{"fooba", "MZXW6YTB"},
-                            row{"foobar", "MZXW6YTBOI"}}) {
+  for (auto [plain, b32] :
+       {row{"", ""}, row{"f", "MY"}, row{"fo", "MZXQ"}, row{"foo", "MZXW6"}, row{"foob", "MZXW6YQ"},
+        row{"fooba", "MZXW6YTB"}, row{"foobar", "MZXW6YTBOI"}}) {
     EXPECT_EQ(totp::base32_encode(bytes_of(plain)), b32);
     auto back = totp::base32_decode(b32);
     ASSERT_TRUE(back);
@@ -174,10 +174,10 @@ TEST(totp, qr_svg_decodes_back_to_the_uri) {
   auto dir = temp_dir("visit-qr");
   std::string uri = totp::otpauth_uri("visit", "alice@example", totp::new_secret());
   std::ofstream(dir / "qr.svg") << totp::qr_svg(uri);
-  ASSERT_EQ(::system(("rsvg-convert -o " + (dir / "qr.png").string() + " " +
-                      (dir / "qr.svg").string())
-                         .c_str()),
-            0);
+  ASSERT_EQ(
+      ::system(("rsvg-convert -o " + (dir / "qr.png").string() + " " + (dir / "qr.svg").string())
+                   .c_str()),
+      0);
   EXPECT_EQ(run_and_read("zbarimg -q --raw " + (dir / "qr.png").string()), uri);
   fs::remove_all(dir);
 }
@@ -220,7 +220,8 @@ TEST(secret_box, seals_with_a_key_kept_in_the_data_dir) {
     EXPECT_EQ(box.open(sealed), "JBSWY3DPEHPK3PXP");
   }
   EXPECT_EQ(fs::file_size(dir / "secrets.key"), 32u);
-  EXPECT_EQ(fs::status(dir / "secrets.key").permissions() & (fs::perms::group_all | fs::perms::others_all),
+  EXPECT_EQ(fs::status(dir / "secrets.key").permissions() &
+                (fs::perms::group_all | fs::perms::others_all),
             fs::perms::none);
   secret_box again(dir);  // the same key is loaded
   EXPECT_EQ(again.open(sealed), "JBSWY3DPEHPK3PXP");
@@ -445,8 +446,8 @@ TEST(login_throttle, t6_many_addresses_against_one_user_are_slowed_and_the_user_
 // --- command line -----------------------------------------------------------------------
 
 TEST(command_line, session_timeouts) {
-  auto c = parse_command_line({"--data-dir", "d", "--self-signed", "--idle-timeout", "90",
-                               "--absolute-timeout", "2h"});
+  auto c = parse_command_line(
+      {"--data-dir", "d", "--self-signed", "--idle-timeout", "90", "--absolute-timeout", "2h"});
   auto& o = std::get<serve_options>(c);
   EXPECT_EQ(o.idle_timeout, 90s);
   EXPECT_EQ(o.absolute_timeout, 2h);
