@@ -36,6 +36,32 @@ TEST(route, the_known_routes) {
   EXPECT_EQ(v.request_id, "0123456789abcdef0123456789abcdef");
 }
 
+TEST(route, the_account_routes) {
+  EXPECT_EQ(kind("POST", "/api/me/password"), route_kind::me_password);
+  EXPECT_EQ(kind("POST", "/api/me/totp/setup"), route_kind::me_totp_setup);
+  EXPECT_EQ(kind("POST", "/api/me/totp/enable"), route_kind::me_totp_enable);
+  EXPECT_EQ(kind("POST", "/api/me/totp/disable"), route_kind::me_totp_disable);
+  EXPECT_EQ(kind("GET", "/api/admin/users"), route_kind::admin_users);
+  EXPECT_EQ(kind("POST", "/api/admin/users"), route_kind::admin_users);
+  auto u = route_request("POST", "/api/admin/users/bob.smith", console_file);
+  EXPECT_EQ(u.kind, route_kind::admin_user);
+  EXPECT_EQ(u.username, "bob.smith");
+  EXPECT_EQ(kind("GET", "/api/me/password"), route_kind::method_not_allowed);
+  EXPECT_EQ(kind("GET", "/api/me/totp/setup"), route_kind::method_not_allowed);
+  EXPECT_EQ(kind("GET", "/api/admin/users/bob"), route_kind::method_not_allowed);
+  auto del = route_request("DELETE", "/api/admin/users", console_file);
+  EXPECT_EQ(del.kind, route_kind::method_not_allowed);
+  EXPECT_EQ(del.allow, "GET, POST");
+  const std::string too_long = "/api/admin/users/" + std::string(65, 'a');
+  for (std::string_view t :
+       {std::string_view("/api/me/totp"), std::string_view("/api/me/totp/"),
+        std::string_view("/api/me/totp/verify"), std::string_view("/api/admin/users/"),
+        std::string_view("/api/admin/users/-bob"), std::string_view("/api/admin/users/bob/role"),
+        std::string_view(too_long), std::string_view("/api/admin/user")}) {
+    EXPECT_EQ(kind("POST", t), route_kind::not_found) << t;
+  }
+}
+
 TEST(route, wrong_methods_are_refused) {
   EXPECT_EQ(kind("GET", "/api/login"), route_kind::method_not_allowed);
   EXPECT_EQ(kind("POST", "/api/me"), route_kind::method_not_allowed);
