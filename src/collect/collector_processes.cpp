@@ -106,7 +106,8 @@ outcome collect_processes(const json::object&, const context& ctx, budget& b) {
     }
     if (stat) entry["state"] = std::string(1, stat->state);
     entry["rss_bytes"] = status.rss_bytes.value_or(0);
-    entry["cmdline"] = parse::cmdline(cmdline_file.content, max_cmdline_bytes);
+    // Credentials in URLs on a command line (--proxy=http://user:pw@host) are not shown.
+    entry["cmdline"] = redact_urls_in(parse::cmdline(cmdline_file.content, max_cmdline_bytes));
     list.push_back(std::move(entry));
   }
   json::object data;

@@ -150,6 +150,20 @@ std::string redact_url(std::string_view url) {
   return out;
 }
 
+std::string redact_urls_in(std::string_view text) {
+  if (text.find("://") == std::string_view::npos) return std::string(text);
+  std::string out;
+  while (!text.empty()) {
+    std::size_t end = text.find(' ');
+    std::string_view word = text.substr(0, end);
+    out += word.find("://") != std::string_view::npos ? redact_url(word) : std::string(word);
+    if (end == std::string_view::npos) break;
+    out += ' ';
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
+
 std::filesystem::path under_root(const std::filesystem::path& root, std::string_view absolute) {
   while (!absolute.empty() && absolute.front() == '/') absolute.remove_prefix(1);
   return root / std::filesystem::path(absolute);

@@ -36,6 +36,10 @@ bool is_text(std::string_view text);
 // without a scheme ("user:pw@host:3128").
 std::string redact_url(std::string_view url);
 
+// `text` with redact_url applied to every blank-separated word that contains "://"
+// ("--proxy=http://u:p@h" -> "--proxy=http://***@h"); for command lines.
+std::string redact_urls_in(std::string_view text);
+
 // root / path-without-leading-slash: "/proc/meminfo" under "/tmp/fix" -> "/tmp/fix/proc/meminfo".
 std::filesystem::path under_root(const std::filesystem::path& root, std::string_view absolute);
 

@@ -117,7 +117,8 @@ TEST(CollectFixture, Processes) {
                                    {"cmdline", "/sbin/init splash"}}));
   EXPECT_EQ(list[1].at("name"), "my) app");
   EXPECT_EQ(list[1].at("user"), "alice");
-  EXPECT_EQ(list[1].at("cmdline"), "/opt/app/bin/my-app --flag value with space");
+  EXPECT_EQ(list[1].at("cmdline"),
+            "/opt/app/bin/my-app --flag value with space --proxy=http://***@proxy:3128");
   limits one;
   one.max_items = 1;
   auto cut = run({{"id", "processes"}}, fixture_context(), one);

@@ -168,7 +168,7 @@ TEST(CollectParse, StatusAndStatWithHostileNames) {
 
 TEST(CollectParse, CmdlineJoinedBoundedRepaired) {
   EXPECT_EQ(parse::cmdline(fixture("root/proc/4242/cmdline"), 4096),
-            "/opt/app/bin/my-app --flag value with space");
+            "/opt/app/bin/my-app --flag value with space --proxy=http://bob:pw@proxy:3128");
   EXPECT_EQ(parse::cmdline(std::string("a\0b\xff\0\0", 6), 100), "a b\xEF\xBF\xBD");
   std::string cut = parse::cmdline(std::string(10000, 'x'), 100);
   EXPECT_EQ(cut, std::string(100, 'x') + "\xE2\x80\xA6");
@@ -256,6 +256,12 @@ TEST(CollectSupport, RedactUrl) {
   EXPECT_EQ(redact_url("http://proxy.corp:3128/a@b"), "http://proxy.corp:3128/a@b");
   EXPECT_EQ(redact_url("localhost,127.0.0.1,.corp"), "localhost,127.0.0.1,.corp");
   EXPECT_EQ(redact_url(""), "");
+}
+
+TEST(CollectSupport, RedactUrlsInCommandLine) {
+  EXPECT_EQ(redact_urls_in("curl --proxy=http://u:pw@p:3128 https://a:b@example.com/x@y"),
+            "curl --proxy=http://***@p:3128 https://***@example.com/x@y");
+  EXPECT_EQ(redact_urls_in("mail user@example.com"), "mail user@example.com");
 }
 
 TEST(CollectSupport, Utf8Repair) {
