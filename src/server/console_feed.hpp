@@ -42,7 +42,7 @@ class console_feed {
     std::string role;
   };
   struct snapshot {
-    std::string json;             // the whole console_event
+    std::string json;              // the whole console_event
     std::vector<std::string> ids;  // the requests it shows
   };
   using snapshot_fn = std::function<snapshot(const viewer&)>;

@@ -74,8 +74,8 @@ api_reply error(unsigned status, std::string_view message) {
 }
 
 // A string member within [min, max] bytes of valid UTF-8.
-std::optional<std::string> text_member(const json::object& o, std::string_view key,
-                                       std::size_t min, std::size_t max) {
+std::optional<std::string> text_member(const json::object& o, std::string_view key, std::size_t min,
+                                       std::size_t max) {
   auto* v = o.if_contains(key);
   if (!v || !v->is_string()) return std::nullopt;
   std::string_view s(v->as_string().data(), v->as_string().size());

@@ -32,8 +32,8 @@ std::string session_codes::load_or_create_key(const std::filesystem::path& file)
   }
   randombytes_buf(key.data(), key.size());
   fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 ||
-      ::write(fd, key.data(), key.size()) != static_cast<ssize_t>(key.size()) || ::fsync(fd) != 0) {
+  if (fd < 0 || ::write(fd, key.data(), key.size()) != static_cast<ssize_t>(key.size()) ||
+      ::fsync(fd) != 0) {
     if (fd >= 0) ::close(fd);
     throw std::runtime_error("cannot write session code key " + file.string());
   }
@@ -74,7 +74,8 @@ std::optional<session_codes::live_code> session_codes::create(const std::string&
                                                               create_error* error) {
   std::int64_t now = now_();
   std::lock_guard lock(mutex_);
-  if (db_.live_code_count(technician, now) >= static_cast<std::int64_t>(cfg_.max_live_per_technician)) {
+  if (db_.live_code_count(technician, now) >=
+      static_cast<std::int64_t>(cfg_.max_live_per_technician)) {
     if (error) *error = create_error::too_many;
     return std::nullopt;
   }

@@ -1,10 +1,10 @@
 #include "server/shared_state.hpp"
 
 #include <boost/json.hpp>
-#include "wizard/wizard.hpp"
 
 #include "server/log.hpp"
 #include "server/request_routes.hpp"
+#include "wizard/wizard.hpp"
 
 namespace visit::server {
 

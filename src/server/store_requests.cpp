@@ -333,8 +333,7 @@ store::take_result store::take_request(std::string_view id, std::string_view tec
   return take_result::not_waiting;
 }
 
-bool store::assign_technician(std::string_view id, std::string_view technician,
-                              std::int64_t now) {
+bool store::assign_technician(std::string_view id, std::string_view technician, std::int64_t now) {
   std::lock_guard lock(mutex_);
   auto* s = rq(r_assign);
   reset_on_exit guard{s};
@@ -463,7 +462,8 @@ std::vector<queue_record> store::list_queues() {
   auto* s = rq(r_list_queues);
   reset_on_exit guard{s};
   std::vector<queue_record> out;
-  while (sqlite3_step(s) == SQLITE_ROW) out.push_back({text_at(s, 0), text_at(s, 1), text_at(s, 2)});
+  while (sqlite3_step(s) == SQLITE_ROW)
+    out.push_back({text_at(s, 0), text_at(s, 1), text_at(s, 2)});
   return out;
 }
 

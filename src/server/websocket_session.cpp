@@ -10,13 +10,13 @@
 #include <boost/json.hpp>
 
 #include "protocol/control.hpp"
+#include "server/crypto_helpers.hpp"
 #include "server/http_policy.hpp"
 #include "server/json_messages.hpp"
-#include "server/crypto_helpers.hpp"
 #include "server/log.hpp"
 #include "server/protocol_names.hpp"
-#include "wizard/wizard.hpp"
 #include "server/shared_state.hpp"
+#include "wizard/wizard.hpp"
 
 namespace visit::server {
 
@@ -90,9 +90,8 @@ void websocket_session::on_accept(beast::error_code ec) {
 }
 
 void websocket_session::start_console() {
-  console_id_ = state_->feed().add(
-      std::static_pointer_cast<console_feed::sink>(shared_from_this()),
-      {viewer_->username, viewer_->role});
+  console_id_ = state_->feed().add(std::static_pointer_cast<console_feed::sink>(shared_from_this()),
+                                   {viewer_->username, viewer_->role});
   state_->register_viewer(viewer_->login_key, weak_from_this());
   log_line("console connected " + who());
   if (!state_->sessions().find_by_key(viewer_->login_key)) {
@@ -414,9 +413,10 @@ void websocket_session::on_support_request(const protocol::message_view& m) {
   }
   request_timer_.cancel();
   phase_ = phase::filed;
-  enqueue({own_message(protocol::request_type::request_filed,
-                       request_filed_json(request_id_, nr.queue, nr.technician.value_or(""), token)),
-           false});
+  enqueue(
+      {own_message(protocol::request_type::request_filed,
+                   request_filed_json(request_id_, nr.queue, nr.technician.value_or(""), token)),
+       false});
   state_->hub().add_customer(request_id_, nr.name, nr.summary, this);
   customer_registered_ = true;
   state_->request_changed(request_id_);
@@ -655,8 +655,7 @@ void websocket_session::finish(std::string_view why) {
       state_->request_changed(request_id_);
       log_line("customer disconnected " + who() + " reason=" + log_quote(why));
     } else {
-      log_line("customer disconnected " + who() + " before request_filed reason=" +
-               log_quote(why));
+      log_line("customer disconnected " + who() + " before request_filed reason=" + log_quote(why));
     }
   } else if (role_ == role::console) {
     if (console_id_) state_->feed().remove(*console_id_);

@@ -30,7 +30,8 @@ class codes_test : public ::testing::Test {
     fs::remove_all(dir);
   }
   session_codes make(session_codes::config c = {}) {
-    return session_codes(*db, std::string(32, 'k'), [this] { return now; }, c);
+    return session_codes(
+        *db, std::string(32, 'k'), [this] { return now; }, c);
   }
   fs::path dir;
   std::unique_ptr<store> db;

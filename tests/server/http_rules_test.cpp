@@ -72,10 +72,10 @@ TEST(route, front_door_actions) {
   EXPECT_EQ(route_request("POST", "/api/admin/queues/team-2", console_file).name, "team-2");
   EXPECT_EQ(action("GET", "/api/admin/wizard"), "wizard_get");
   EXPECT_EQ(action("POST", "/api/admin/wizard"), "wizard_set");
-  for (std::string t : std::vector<std::string>{"/api/requests/" + id + "/take/x", "/api/requests/" + id + "/delete",
-                        "/api/requests/" + id.substr(1), "/api/requests/" + id + "/",
-                        "/api/admin/queues/Upper", "/api/admin/queues/a_b", "/api/codes/1",
-                        "/api/admin/wizard/1", "/ws/console/x"}) {
+  for (std::string t : std::vector<std::string>{
+           "/api/requests/" + id + "/take/x", "/api/requests/" + id + "/delete",
+           "/api/requests/" + id.substr(1), "/api/requests/" + id + "/", "/api/admin/queues/Upper",
+           "/api/admin/queues/a_b", "/api/codes/1", "/api/admin/wizard/1", "/ws/console/x"}) {
     EXPECT_EQ(kind("POST", t), route_kind::not_found) << t;
     EXPECT_EQ(kind("GET", t), route_kind::not_found) << t;
   }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
@@ -29,10 +30,7 @@
 #include "server_process.hpp"
 #include "web/web_assets.hpp"
 
-#include <sys/socket.h>
-
 namespace visit::server::it {
-
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -316,7 +314,8 @@ struct customer {
     request_id = std::string(filed_json.at("request_id").as_string());
     auto viewers = ws.read();
     EXPECT_TRUE(viewers && viewers->type == message_type::viewers);
-    if (send_screen) ws.send_json(message_type::screen_info, R"({"width":100,"height":100,"cell":64})");
+    if (send_screen)
+      ws.send_json(message_type::screen_info, R"({"width":100,"height":100,"cell":64})");
   }
 
   // Every required question answered: a choice with its first option that names no queue, a

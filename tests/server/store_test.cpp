@@ -107,7 +107,8 @@ TEST_F(store_test, requests_get_random_ids_and_move_through_their_states) {
   EXPECT_EQ(db.end_open_requests(200), 1);
   EXPECT_EQ(db.find_request(*b)->state, "abandoned");
   EXPECT_EQ(db.take_request(*b, "bob", 201, &holder), store::take_result::not_waiting);
-  EXPECT_EQ(db.take_request(std::string(32, 'f'), "bob", 201, &holder), store::take_result::missing);
+  EXPECT_EQ(db.take_request(std::string(32, 'f'), "bob", 201, &holder),
+            store::take_result::missing);
 }
 
 TEST_F(store_test, migration_2_keeps_version_1_rows_and_maps_ended_to_abandoned) {
