@@ -104,6 +104,7 @@ json::object run(const json::object& spec, const context& ctx, const limits& lim
       auto j = std::make_shared<job>();
       j->spec = spec;
       j->ctx = ctx;
+      if (j->ctx.root.empty()) j->ctx.root = "/";  // never read relative to the working directory
       j->b.lim = lim;
       j->b.deadline = start + lim.time;
       j->fn = collector_for(spec.at("id").as_string());

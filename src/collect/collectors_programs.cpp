@@ -48,6 +48,8 @@ outcome collect_journal(const json::object& spec, const context& ctx, budget& b)
       ctx, b, "journalctl",
       {"--no-pager", "--quiet", "--priority=err", "--since=-" + std::to_string(since_hours) + "h",
        "--reverse", "--lines=" + std::to_string(max_entries), "--output=json"});
+  // Raw entries carry many fields the data does not keep: read up to 4 × max_bytes.
+  request.max_stdout = std::min<std::size_t>(b.lim.max_bytes, std::size_t{4} << 20) * 4;
   auto result = run_program(request);
   if (!clean_exit(result)) return outcome::fail(program_failure(request, result, b.lim.time));
   std::size_t skipped = 0;

@@ -141,7 +141,10 @@ std::optional<std::string> config_path_problem(std::string_view path) {
   if (normal.starts_with("/etc/ssh/") && name.find("key") != std::string_view::npos &&
       !name.ends_with(".pub"))
     secret = true;
-  if (name == "ipsec.secrets") secret = true;
+  // By name: PPP/IPsec/davfs2 secrets, Kerberos keytabs, shadow files, private keys.
+  for (std::string_view word : {"secret", "keytab", "shadow", "smbpasswd"})
+    secret = secret || name.find(word) != std::string_view::npos;
+  if (name.ends_with(".key")) secret = true;
   if (secret) return normal + " may hold secrets and is never collected";
   return std::nullopt;
 }

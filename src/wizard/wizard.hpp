@@ -70,8 +70,9 @@ std::string route(const boost::json::object& definition, const boost::json::obje
 std::string summary(const boost::json::object& definition, const boost::json::object& answers);
 
 // §3.4: problems of a whole support_request payload against a (valid) definition: members
-// wizard_version, name, answers, collected; collected keys = the definition's collector ids,
-// each {"status":"ok","data",...} | {"status":"not_collected","reason",...} |
+// wizard_version, name, answers, collected; collected keys among the definition's collector
+// ids (one that is missing was not sent), each {"status":"ok","data",...} |
+// {"status":"not_collected","reason",...} |
 // {"status":"left_out"}; at most 4 MiB serialized.
 std::vector<std::string> validate_support_request(const boost::json::object& definition,
                                                   const boost::json::value& request);

@@ -6,17 +6,32 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <stdexcept>
 
 extern char** environ;
 
 namespace visit::client::testing {
 
-child_process::child_process(std::vector<std::string> argv, int extra_fd) {
+child_process::child_process(std::vector<std::string> argv, int extra_fd, bool stdin_terminal) {
+  std::string terminal_name;
+  if (stdin_terminal) {
+    terminal_ = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (terminal_ < 0 || grantpt(terminal_) != 0 || unlockpt(terminal_) != 0)
+      throw std::runtime_error("pseudo-terminal");
+    terminal_name = ptsname(terminal_);
+  }
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  // Never the test runner's terminal: the client would ask its questions there.
+  if (stdin_terminal) {
+    posix_spawn_file_actions_addopen(&actions, 0, terminal_name.c_str(), O_RDWR | O_NOCTTY, 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   if (extra_fd >= 0) posix_spawn_file_actions_adddup2(&actions, extra_fd, 3);
@@ -39,6 +54,18 @@ child_process::~child_process() {
     waitpid(pid_, &status_, 0);
   }
   if (reader_.joinable()) reader_.join();
+  if (terminal_ >= 0) close(terminal_);
+}
+
+void child_process::type(const std::string& text) {
+  if (terminal_ < 0) return;
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(terminal_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
 }
 
 void child_process::read_loop(int fd) {

@@ -1,5 +1,6 @@
-// A child process for integration tests: started with posix_spawn, its stdout and stderr
-// collected by a reader thread so a test can wait for a log line. The destructor kills
+// A child process for integration tests: started with posix_spawn, stdin from /dev/null (not a
+// terminal) or a pseudo-terminal, its stdout and stderr collected by a reader thread so a test can
+// wait for a log line. stop(0, timeout) waits for an exit without a signal. The destructor kills
 // (SIGKILL) and reaps a child that is still running.
 #pragma once
 #include <sys/types.h>
@@ -17,7 +18,9 @@ namespace visit::client::testing {
 class child_process {
  public:
   // `argv[0]` is the program path. `extra_fd`, if >= 0, is passed to the child as fd 3.
-  explicit child_process(std::vector<std::string> argv, int extra_fd = -1);
+  // `stdin_terminal`: stdin is a pseudo-terminal the test types into with type().
+  explicit child_process(std::vector<std::string> argv, int extra_fd = -1,
+                         bool stdin_terminal = false);
   ~child_process();
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;
@@ -28,6 +31,8 @@ class child_process {
   // How many times `needle` occurs in the output so far.
   int count_output(const std::string& needle) const;
   std::string output() const;
+  // Writes `text` to the child's terminal (stdin_terminal only).
+  void type(const std::string& text);
   // Sends `signo` and waits for the exit; the exit status, or nullopt if it was killed by a
   // signal or did not end within `timeout` (then it is killed).
   std::optional<int> stop(int signo, std::chrono::milliseconds timeout);
@@ -36,6 +41,7 @@ class child_process {
   void read_loop(int fd);
 
   pid_t pid_ = -1;
+  int terminal_ = -1;  // the pseudo-terminal's master side
   bool reaped_ = false;
   int status_ = 0;
   std::thread reader_;

@@ -1,22 +1,28 @@
 // The real visit-client binary, on an Xvfb of its own, against a fake server that speaks the
-// customer side of the protocol: hello, viewers, frames decoded and compared with what the
-// test painted, the credit window, reconnects, refusal of invalid input, and the normal close
-// on SIGTERM.
+// customer side of the protocol: hello with the wizard, support_request and request_filed
+// (answers from flags and a file, --leave-out, --review, --code, resume), viewers, frames
+// decoded and compared with what the test painted, the credit window, reconnects, refusal of
+// invalid input, and the normal close on SIGTERM.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "child_process.hpp"
+#include "client/headless_wizard.hpp"
 #include "codec/tile_codec.hpp"
 #include "fake_visit_server.hpp"
 #include "protocol/control.hpp"
 #include "protocol/message.hpp"
 #include "test_pki.hpp"
+#include "wizard/wizard.hpp"
 #include "x_paint.hpp"
 #include "xvfb_display.hpp"
 
@@ -32,6 +38,17 @@ using event_kind = fake_visit_server::event::kind;
 constexpr int screen_w = 320, screen_h = 240;
 const std::string request_a = "00112233445566778899aabbccddeeff";
 const std::string request_b = "ffeeddccbbaa99887766554433221100";
+const std::string token_a = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
+
+// The fake server's wizard: two cheap, real collectors.
+const std::string test_wizard = R"json({"title": "Test desk", "summary_question": "summary",
+ "pages": [{"id": "p", "title": "Problem", "questions": [
+   {"id": "topic", "label": "What is it about?", "type": "choice", "required": true,
+    "options": [{"value": "printing", "label": "Printing"},
+                {"value": "security", "label": "Security", "queue": "senior"}]},
+   {"id": "summary", "label": "In one line", "type": "text", "required": true},
+   {"id": "details", "label": "Anything else?", "type": "long_text"}]}],
+ "collectors": [{"id": "os"}, {"id": "hardware"}, {"id": "config", "files": ["/etc/os-release"]}]})json";
 
 void paint_root(const std::string& display, unsigned long rgb) {
   ASSERT_TRUE(testing::paint_root(display, rgb));
@@ -47,14 +64,17 @@ std::string payload_text(const protocol::message_view& m) {
 
 class client_session_test : public ::testing::Test {
  protected:
-  void start_client() {
-    client_ = std::make_unique<child_process>(std::vector<std::string>{
+  void start_client(std::vector<std::string> wizard_flags = {"--yes", "--answer", "topic=printing"},
+                    bool terminal = false) {
+    std::vector<std::string> argv{
         VISIT_CLIENT_BIN, "--headless", "--server",
         "https://127.0.0.1:" + std::to_string(server_.port()), "--pin",
         net::to_hex(identity_.fingerprint), "--name", "Ada", "--description", "printer is broken",
         "--display", x_.name(), "--ctl-socket", ctl_path_,
         // The logging sink: these tests check what is accepted, not what X receives.
-        "--no-input"});
+        "--no-input"};
+    argv.insert(argv.end(), wizard_flags.begin(), wizard_flags.end());
+    client_ = std::make_unique<child_process>(std::move(argv), -1, terminal);
   }
 
   // The next event of `kind`, skipping none; fails the test on a timeout.
@@ -90,28 +110,67 @@ class client_session_test : public ::testing::Test {
     }
   }
 
-  // Opened, hello checked, server hello and viewers sent.
-  void handshake(const std::string& request_id, int viewers, bool access_control = false) {
+  // Opened, the client's hello checked and returned (its JSON), the server's hello with the
+  // test wizard sent.
+  std::string open_and_welcome(const std::string& extra = R"(,"access_control":false)") {
     const auto opened = expect(event_kind::opened);
     EXPECT_EQ(opened.target, "/ws/customer");
     next_in_ = 1;
     next_out_ = 1;
     const auto hello = expect_message(message_type::hello);
     const auto m = protocol::parse_message(hello);
-    ASSERT_TRUE(m.has_value());
+    EXPECT_TRUE(m.has_value());
+    if (!m) return {};
     const std::string json = payload_text(*m);
     EXPECT_NE(json.find(R"("protocol":1)"), std::string::npos) << json;
     EXPECT_NE(json.find(R"("role":"customer")"), std::string::npos) << json;
-    EXPECT_NE(json.find(R"("name":"Ada")"), std::string::npos) << json;
-    EXPECT_NE(json.find(R"("description":"printer is broken")"), std::string::npos) << json;
     EXPECT_NE(json.find(R"("client":"visit-client/)"), std::string::npos) << json;
-    server_.send(json_message(message_type::hello, next_out_++,
-                              R"({"protocol":1,"request_id":")" + request_id + R"(","credit":4)" +
-                                  (access_control ? R"(,"access_control":true})" : "}")));
+    server_.send(json_message(
+        message_type::hello, next_out_++,
+        R"({"protocol":1,"credit":4,"wizard_version":5,"wizard":)" + test_wizard + extra + "}"));
+    return json;
+  }
+
+  // The support_request's payload, exactly as received.
+  std::string expect_support_request() {
+    const auto bytes = expect_message(protocol::request_type::support_request, 30s);
+    const auto m = protocol::parse_message(bytes);
+    EXPECT_TRUE(m.has_value());
+    return m ? payload_text(*m) : std::string();
+  }
+
+  void file_request(const std::string& request_id, const std::string& technician = "null") {
+    server_.send(json_message(protocol::request_type::request_filed, next_out_++,
+                              R"({"request_id":")" + request_id +
+                                  R"(","queue":"general","technician":)" + technician +
+                                  R"(,"resume_token":")" + token_a + "\"}"));
+  }
+
+  // The whole front door: hello, wizard, support_request, request_filed, viewers.
+  void handshake(const std::string& request_id, int viewers, bool access_control = false) {
+    open_and_welcome(access_control ? R"(,"access_control":true)" : "");
+    last_request_ = expect_support_request();
+    const auto request = boost::json::parse(last_request_);
+    EXPECT_EQ(request.at("name"), "Ada");
+    EXPECT_EQ(request.at("wizard_version"), 5);
+    EXPECT_EQ(request.at("answers").at("summary"), "printer is broken");  // --description
+    file_request(request_id);
     server_.send(json_message(message_type::viewers, next_out_++,
                               R"({"count":)" + std::to_string(viewers) + "}"));
     ASSERT_TRUE(client_->wait_for_output("support request " + request_id + "\n", 10s))
         << client_->output();
+  }
+
+  // Every remaining event until the connection closes: none may be a support_request.
+  void expect_no_support_request_until_closed() {
+    for (;;) {
+      auto e = server_.next(15s);
+      ASSERT_TRUE(e.has_value()) << client_->output();
+      if (e->what == event_kind::closed) return;
+      const auto m = protocol::parse_message(e->bytes);
+      ASSERT_TRUE(m.has_value());
+      EXPECT_NE(m->hdr.type, protocol::request_type::support_request);
+    }
   }
 
   void set_viewers(int n) {
@@ -163,6 +222,7 @@ class client_session_test : public ::testing::Test {
   fake_visit_server server_{identity_};
   std::unique_ptr<child_process> client_;
   std::uint32_t next_in_ = 1, next_out_ = 1;
+  std::string last_request_;  // the payload of the last support_request
   frame_buffer screen_{screen_w, screen_h};
 };
 
@@ -264,8 +324,7 @@ TEST_F(client_session_test, a_server_that_speaks_another_version_gets_version_mi
   start_client();
   expect(event_kind::opened);
   expect_message(message_type::hello);
-  server_.send(json_message(message_type::hello, 1,
-                            R"({"protocol":2,"request_id":")" + request_a + R"("})"));
+  server_.send(json_message(message_type::hello, 1, R"({"protocol":2})"));
   const auto reason = expect_message(message_type::close_reason);
   const auto m = protocol::parse_message(reason);
   ASSERT_TRUE(m.has_value());
@@ -408,6 +467,196 @@ TEST_F(client_session_test, the_control_socket_refuses_other_users) {
       client_->wait_for_output("control socket: refused a connection from another user", 5s))
       << client_->output();
   EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+// ---- the front door (docs/protocol.md §3.1, §3.4) ----
+
+TEST_F(client_session_test, front_door_with_answers_from_a_file_and_flags_and_the_review) {
+  const std::string answers_path = ctl_dir_ + "/answers.json";
+  std::ofstream(answers_path) << R"({"topic": "security", "summary": "from the file",
+                                      "details": "line one\nline two"})";
+  // --answer wins over the file; --description fills the summary unless --answer does.
+  start_client({"--yes", "--review", "--answers", answers_path, "--answer", "topic=printing"});
+  open_and_welcome();
+  const std::string payload = expect_support_request();
+  const auto request = boost::json::parse(payload).as_object();
+  EXPECT_EQ(request.at("answers"), (boost::json::object{{"topic", "printing"},
+                                                        {"summary", "printer is broken"},
+                                                        {"details", "line one\nline two"}}));
+  EXPECT_EQ(request.at("collected").at("os").at("status"), "ok");
+  EXPECT_EQ(request.at("collected").at("config").at("status"), "ok");
+  // The shared display's monitors, from RandR (the test's Xvfb is 320x240).
+  const auto& hardware = request.at("collected").at("hardware").at("data").as_object();
+  ASSERT_TRUE(hardware.contains("displays")) << boost::json::serialize(hardware);
+  ASSERT_EQ(hardware.at("displays").as_array().size(), 1u);
+  EXPECT_EQ(hardware.at("displays").at(0).at("width"), screen_w);
+  EXPECT_EQ(hardware.at("displays").at(0).at("height"), screen_h);
+  // --review printed exactly this payload.
+  const auto definition = boost::json::parse(test_wizard).as_object();
+  EXPECT_TRUE(client_->wait_for_output(render_review(definition, request), 5s))
+      << client_->output();
+  EXPECT_EQ(client_->count_output("collecting os ..."), 1);
+  file_request(request_a);
+  ASSERT_TRUE(client_->wait_for_output("Your request is queued in general\n", 10s))
+      << client_->output();
+  set_viewers(1);
+  expect_message(message_type::screen_info);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, on_a_terminal_the_client_asks_reviews_and_lets_items_be_left_out) {
+  start_client({}, true);  // no --yes, no --review: a terminal means review
+  open_and_welcome();
+  ASSERT_TRUE(client_->wait_for_output(
+      "What is it about?\n  1) Printing\n  2) Security\nChoose 1-2: ", 10s))
+      << client_->output();
+  client_->type("2\n");
+  ASSERT_TRUE(client_->wait_for_output("Send this? [y]es / [n]o / [l]eave out items: ", 20s))
+      << client_->output();
+  client_->type("l\n");
+  ASSERT_TRUE(client_->wait_for_output("Which items should not be sent?", 10s))
+      << client_->output();
+  client_->type("config\n");
+  for (int i = 0; i < 200 && client_->count_output("Send this?") < 2; ++i)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(client_->count_output("Send this?"), 2) << client_->output();
+  client_->type("y\n");
+  const std::string payload = expect_support_request();
+  const auto request = boost::json::parse(payload).as_object();
+  EXPECT_EQ(request.at("answers").at("topic"), "security");
+  EXPECT_EQ(request.at("collected").at("config"), (boost::json::object{{"status", "left_out"}}));
+  const auto definition = boost::json::parse(test_wizard).as_object();
+  EXPECT_EQ(client_->count_output(render_review(definition, request)), 1) << client_->output();
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, leave_out_items_never_reach_the_server) {
+  start_client({"--yes", "--answer", "topic=printing", "--leave-out", "config"});
+  open_and_welcome();
+  const std::string payload = expect_support_request();
+  const auto request = boost::json::parse(payload).as_object();
+  EXPECT_EQ(request.at("collected").at("config"), (boost::json::object{{"status", "left_out"}}));
+  EXPECT_EQ(payload.find("os-release"), std::string::npos) << payload;
+  EXPECT_EQ(request.at("collected").at("os").at("status"), "ok");
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, without_a_terminal_or_yes_nothing_is_sent) {
+  start_client({"--answer", "topic=printing"});
+  open_and_welcome();
+  EXPECT_EQ(client_->stop(0, 20s), std::optional<int>(2)) << client_->output();
+  expect_no_support_request_until_closed();
+  EXPECT_EQ(client_->count_output("nothing is sent before you confirm: run with --review on a "
+                                  "terminal or with --yes"),
+            1)
+      << client_->output();
+  EXPECT_EQ(client_->count_output("collecting"), 0);
+}
+
+TEST_F(client_session_test, invalid_answers_exit_2_with_each_problem) {
+  start_client({"--yes", "--answer", "topic=fax", "--answer", "colour=red"});
+  open_and_welcome();
+  EXPECT_EQ(client_->stop(0, 20s), std::optional<int>(2)) << client_->output();
+  expect_no_support_request_until_closed();
+  EXPECT_EQ(client_->count_output("answers.topic: must be one of printing, security\n"), 1)
+      << client_->output();
+  EXPECT_EQ(client_->count_output("answers.colour: no such question\n"), 1);
+}
+
+TEST_F(client_session_test, a_bad_wizard_from_the_server_is_refused) {
+  start_client();
+  expect(event_kind::opened);
+  expect_message(message_type::hello);
+  std::string bad = test_wizard;
+  bad.replace(bad.find(R"("type": "text")"), 14, R"("type": "essay")");
+  server_.send(json_message(message_type::hello, 1,
+                            R"({"protocol":1,"wizard_version":2,"wizard":)" + bad + "}"));
+  EXPECT_EQ(client_->stop(0, 20s), std::optional<int>(4)) << client_->output();
+  expect_no_support_request_until_closed();
+  EXPECT_EQ(
+      client_->count_output("pages[0].questions[1].type: must be one of text, long_text, choice"),
+      1)
+      << client_->output();
+}
+
+TEST_F(client_session_test, a_session_code_is_sent_and_a_refusal_ends_the_client) {
+  start_client({"--yes", "--answer", "topic=printing", "--code", "482-913 205"});
+  expect(event_kind::opened);
+  const auto hello_bytes = expect_message(message_type::hello);  // the view points into it
+  const auto hello = protocol::parse_message(hello_bytes);
+  ASSERT_TRUE(hello.has_value());
+  EXPECT_NE(payload_text(*hello).find(R"("code":"482913205")"), std::string::npos)
+      << payload_text(*hello);
+  server_.send(json_message(message_type::close_reason, 1,
+                            R"({"code":"code_refused","message":"no such code"})"));
+  server_.close(1008);
+  EXPECT_EQ(client_->stop(0, 20s), std::optional<int>(3)) << client_->output();
+  EXPECT_EQ(client_->count_output("the session code was not accepted (wrong, expired or "
+                                  "already used): ask the technician for a new one"),
+            2)  // when it happens, and as the exit reason
+      << client_->output();
+  EXPECT_EQ(client_->count_output("connecting to"), 1);  // no retry with a used code
+}
+
+TEST_F(client_session_test, a_code_request_reaches_its_technician_directly) {
+  start_client({"--yes", "--answer", "topic=printing", "--code", "482913205"});
+  open_and_welcome(R"(,"paired_with":{"id":"t-7","name":"Grace"})");
+  ASSERT_TRUE(client_->wait_for_output("paired with technician Grace\n", 10s));
+  expect_support_request();
+  file_request(request_a, R"({"id":"t-7","name":"Grace"})");
+  ASSERT_TRUE(client_->wait_for_output("You are connected to technician Grace\n", 10s))
+      << client_->output();
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, resume_after_a_drop_reattaches_with_the_same_payload) {
+  start_client();
+  handshake(request_a, 1);
+  const std::string first = last_request_;
+  expect_message(message_type::screen_info);
+  server_.close(1001);
+  for (;;) {  // frames may still be on their way
+    auto e = server_.next(10s);
+    ASSERT_TRUE(e.has_value()) << client_->output();
+    if (e->what == event_kind::closed) break;
+  }
+  // The new connection names the filed request and resends the confirmed payload unchanged;
+  // the wizard does not run again.
+  const std::string hello = open_and_welcome();
+  EXPECT_NE(
+      hello.find(R"("resume":{"request_id":")" + request_a + R"(","token":")" + token_a + "\"}"),
+      std::string::npos)
+      << hello;
+  EXPECT_EQ(expect_support_request(), first);
+  file_request(request_a);
+  set_viewers(1);
+  expect_message(message_type::screen_info);
+  EXPECT_EQ(client_->count_output("collecting os ..."), 1);
+  EXPECT_EQ(client_->count_output("support request " + request_a + "\n"), 2);
+  EXPECT_EQ(client_->stop(SIGTERM, 10s), std::optional<int>(0)) << client_->output();
+}
+
+TEST_F(client_session_test, resolved_ends_the_client_without_a_retry) {
+  start_client();
+  handshake(request_a, 0);
+  server_.send(json_message(message_type::close_reason, next_out_++,
+                            R"({"code":"resolved","message":"done"})"));
+  server_.close(1000);
+  EXPECT_EQ(client_->stop(0, 20s), std::optional<int>(0)) << client_->output();
+  EXPECT_EQ(client_->count_output("your request was resolved"), 2) << client_->output();
+  EXPECT_EQ(client_->count_output("connecting to"), 1);
+}
+
+TEST_F(client_session_test, invalid_request_ends_the_client) {
+  start_client();
+  open_and_welcome();
+  expect_support_request();
+  server_.send(json_message(message_type::close_reason, next_out_++,
+                            R"({"code":"invalid_request","message":"answers.topic: required"})"));
+  server_.close(1008);
+  EXPECT_EQ(client_->stop(0, 20s), std::optional<int>(4)) << client_->output();
+  EXPECT_EQ(client_->count_output("the server refused the request: answers.topic: required"), 2)
+      << client_->output();
 }
 
 }  // namespace

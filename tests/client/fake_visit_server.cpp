@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <optional>
+#include <utility>
 
 namespace visit::client::testing {
 
@@ -31,6 +33,7 @@ struct connection : std::enable_shared_from_this<connection> {
   http::request<http::string_body> request;
   std::deque<std::vector<std::uint8_t>> outbox;
   bool writing = false;
+  std::optional<std::uint16_t> close_after_writes;  // close() waits for queued messages
   bool open = false;
   bool closed = false;
 };
@@ -115,7 +118,14 @@ void connection::read() {
 }
 
 void connection::write_next() {
-  if (writing || !open || outbox.empty()) return;
+  if (writing || !open) return;
+  if (outbox.empty()) {
+    if (const auto code = std::exchange(close_after_writes, std::nullopt)) {
+      ws.async_close(websocket::close_reason(*code),
+                     [self = shared_from_this()](boost::system::error_code) {});
+    }
+    return;
+  }
   writing = true;
   ws.async_write(asio::buffer(outbox.front()),
                  [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
@@ -165,8 +175,9 @@ void fake_visit_server::send(std::vector<std::uint8_t> message) {
 void fake_visit_server::close(std::uint16_t code) {
   asio::post(impl_->io, [this, code] {
     if (!impl_->newest) return;
-    impl_->newest->ws.async_close(websocket::close_reason(code),
-                                  [c = impl_->newest](boost::system::error_code) {});
+    // After the messages already queued, so a close_reason sent just before arrives first.
+    impl_->newest->close_after_writes = code;
+    impl_->newest->write_next();
   });
 }
 

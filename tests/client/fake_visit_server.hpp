@@ -40,7 +40,8 @@ class fake_visit_server {
   std::optional<event> next(std::chrono::milliseconds timeout);
   // Sends one binary message to the newest connection.
   void send(std::vector<std::uint8_t> message);
-  // Closes the newest connection with a WebSocket close `code`.
+  // Closes the newest connection with a WebSocket close `code`, once the messages sent before
+  // are written.
   void close(std::uint16_t code);
 
   struct impl;

@@ -67,6 +67,14 @@ TEST(CollectLive, OsMatchesUnameAndHostname) {
               static_cast<double>(info.uptime), 2.0);
 }
 
+TEST(CollectLive, EmptyRootMeansTheLiveSystem) {
+  context c;
+  c.root = "";
+  auto result = run({{"id", "os"}}, c, {});
+  ASSERT_EQ(result.at("status"), "ok");
+  EXPECT_EQ(result.at("data").at("hostname").as_string(), own_hostname());
+}
+
 TEST(CollectLive, HardwareMatchesSysinfoAndStatvfs) {
   auto data = live_data({{"id", "hardware"}});
   EXPECT_EQ(data.at("cpu").at("logical_cpus").to_number<long>(), ::sysconf(_SC_NPROCESSORS_CONF));

@@ -70,6 +70,12 @@ TEST(CollectSpec, RefusalsHaveExactMessages) {
       {R"({"id":"config","files":["/etc/NetworkManager/system-connections/home.nmconnection"]})",
        "config.files[0]: /etc/NetworkManager/system-connections/home.nmconnection may hold "
        "secrets and is never collected"},
+      {R"({"id":"config","files":["/etc/ppp/chap-secrets"]})",
+       "config.files[0]: /etc/ppp/chap-secrets may hold secrets and is never collected"},
+      {R"({"id":"config","files":["/etc/krb5.keytab"]})",
+       "config.files[0]: /etc/krb5.keytab may hold secrets and is never collected"},
+      {R"({"id":"config","files":["/etc/apache2/ssl/site.key"]})",
+       "config.files[0]: /etc/apache2/ssl/site.key may hold secrets and is never collected"},
       {R"({"id":"config","gsettings":{"a":"b"}})",
        "config.gsettings: must be a list of [\"schema\", \"key\"] pairs"},
       {R"({"id":"config","gsettings":[["org.gnome.a","k"],["only-one"]]})",

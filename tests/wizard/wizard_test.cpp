@@ -5,9 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "collect/collect.hpp"
 
 namespace json = boost::json;
 using visit::wizard::validation_context;
@@ -78,6 +82,25 @@ TEST(Definition, ExampleAndDefaultAreValid) {
   auto d = visit::wizard::default_definition();
   EXPECT_EQ(visit::wizard::route(d, {{"topic", "security"}}), "senior");
   EXPECT_EQ(visit::wizard::route(d, {{"topic", "printing"}}), "general");
+}
+
+TEST(Definition, DefaultAndExamplePassTheCollectorLibrarysCheck) {
+  // As the server validates: visit::collect::check_spec for every collector.
+  validation_context c = with_queues();
+  c.check_collector = [](const json::object& spec) { return visit::collect::check_spec(spec); };
+  EXPECT_EQ(visit::wizard::validate_definition(visit::wizard::default_definition(), c),
+            problem_list{});
+  EXPECT_EQ(visit::wizard::validate_definition(example(), c), problem_list{});
+  // And its refusals arrive with the collector's path.
+  auto d = example();
+  d["collectors"].as_array()[5].as_object()["files"].as_array().push_back("/etc/shadow");
+  auto problems = visit::wizard::validate_definition(d, c);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(problems[0].starts_with("collectors[5]: config.files[1]: ")) << problems[0];
+  // The known names agree with the collector library's.
+  const auto known = visit::collect::known_collectors();
+  EXPECT_EQ(std::vector<std::string_view>(known.begin(), known.end()),
+            visit::wizard::known_collector_names());
 }
 
 TEST(Definition, NotAnObject) {
@@ -561,8 +584,10 @@ TEST(SupportRequest, Collected) {
   EXPECT_EQ(request_after([](auto& r) { r.erase("collected"); }), one("collected: missing"));
   EXPECT_EQ(request_after([](auto& r) { r["collected"] = 1; }),
             one("collected: must be an object of collector id -> result"));
+  // Keys are a subset of the definition's collectors: a missing one was simply not sent.
   EXPECT_EQ(request_after([](auto& r) { r["collected"].as_object().erase("journal"); }),
-            one("collected.journal: missing (send left_out to leave it out)"));
+            problem_list{});
+  EXPECT_EQ(request_after([](auto& r) { r["collected"] = json::object{}; }), problem_list{});
   EXPECT_EQ(request_after([](auto& r) {
               r["collected"].as_object()["webcam"] = json::object{{"status", "left_out"}};
             }),
@@ -594,6 +619,21 @@ TEST(SupportRequest, Collected) {
               r["collected"].as_object()["packages"].as_object()["data"] = json::array{};
             }),
             one("collected.packages.data: unknown member"));
+}
+
+TEST(SupportRequest, AFloodOfAnswersGivesABoundedList) {
+  auto r = good_request();
+  auto& answers = r["answers"].as_object();
+  for (int i = 0; i < 200000; ++i) answers["a" + std::to_string(i)] = "";
+  const auto start = std::chrono::steady_clock::now();
+  const auto problems = visit::wizard::validate_support_request(example(), r);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  ASSERT_EQ(problems.size(), visit::wizard::max_problems + 1);
+  EXPECT_EQ(problems[0], "answers.a0: no such question");
+  EXPECT_EQ(problems.back(), "(199900 more problems not listed)");
+  std::printf("200000 unknown answers checked in %lld ms\n", static_cast<long long>(ms));
 }
 
 TEST(SupportRequest, Size) {
