@@ -15,6 +15,7 @@
 #include "server/crypto_helpers.hpp"
 #include "server/http_policy.hpp"
 #include "server/log.hpp"
+#include "server/request_routes.hpp"
 #include "server/route.hpp"
 #include "server/shared_state.hpp"
 #include "server/websocket_session.hpp"
@@ -43,15 +44,6 @@ bool is_json_content(std::string_view ct) {
     if (c != want[i]) return false;
   }
   return ct.size() == want.size() || ct[want.size()] == ';' || ct[want.size()] == ' ';
-}
-
-std::string iso_time(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 std::string error_json(std::string_view message) {
@@ -135,10 +127,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
         return account_api(std::move(req), r);
       case route_kind::logout:
         return logout(req);
-      case route_kind::requests:
-        return list_requests(req);
+      case route_kind::front_door:
+        return front_door(req, r);
       case route_kind::ws_customer:
       case route_kind::ws_view:
+      case route_kind::ws_console:
         return upgrade(std::move(req), r);
       case route_kind::method_not_allowed: {
         auto res = error(req, http::status::method_not_allowed, "method not allowed");
@@ -289,27 +282,30 @@ class http_session : public std::enable_shared_from_this<http_session> {
     send(std::move(res));
   }
 
-  void list_requests(const request& req) {
+  // §8.1 queue and wizard rows, §8.2: login cookie always; every POST also needs the CSRF
+  // token (and our Origin when one is sent) and a JSON body.
+  void front_door(const request& req, const route_match& r) {
     auto s = session_of(req);
     if (!s) return send(error(req, http::status::unauthorized, "not logged in"));
-    auto rows = state_->db().list_requests(unix_now() - 24 * 3600, 500);
-    json::array list;
-    for (auto& r : rows) {
-      bool online = state_->hub().is_online(r.id);
-      std::string st = r.state;
-      if (online) st = state_->hub().viewer_count(r.id) > 0 ? "in_session" : "waiting";
-      json::object o;
-      o["id"] = r.id;
-      o["name"] = r.name;
-      o["description"] = r.description;
-      o["state"] = st;
-      o["created_at"] = iso_time(r.created_at);
-      o["online"] = online;
-      list.push_back(std::move(o));
+    if (req.method() == http::verb::post) {
+      if (!equal_constant_time(req["X-CSRF-Token"], s->csrf) || !origin_ok_if_present(req)) {
+        log_line("refused address=" + peer_ + " action=" + r.action +
+                 " reason=bad_csrf user=" + log_quote(s->username, 64));
+        return send(error(req, http::status::forbidden, "missing or wrong X-CSRF-Token"));
+      }
+      if (!req.body().empty() && !is_json_content(req[http::field::content_type])) {
+        return send(error(req, http::status::unsupported_media_type, "expected application/json"));
+      }
     }
-    json::object body;
-    body["requests"] = std::move(list);
-    send(json_reply(req, http::status::ok, json::serialize(body)));
+    front_door_call call{&r, req.body(), *s, ip_};
+    front_door_reply out = handle_front_door(*state_, call);
+    if (out.status == 204) {
+      response res{http::status::no_content, req.version()};
+      res.keep_alive(req.keep_alive());
+      finish_response(res, {}, true, false);
+      return send(std::move(res));
+    }
+    send(json_reply(req, static_cast<http::status>(out.status), std::move(out.body)));
   }
 
   // --- WebSocket upgrades -----------------------------------------------------------------
@@ -351,10 +347,22 @@ class http_session : public std::enable_shared_from_this<http_session> {
       log_line("refused address=" + peer_ + " path=" + path + " reason=bad_cookie");
       return send(error(req, http::status::unauthorized, "not logged in"));
     }
-    websocket_session::viewer_identity who{r.request_id, s->key, s->username};
-    auto ws =
-        std::make_shared<websocket_session>(std::move(stream_), state_, std::move(slot_), peer_,
-                                            websocket_session::role::viewer, std::move(who));
+    if (r.kind == route_kind::ws_view) {
+      // Only technicians *given* the request may watch it (§8.2); everyone else gets the
+      // answer an unknown id gets.
+      auto rec = state_->db().find_request(r.request_id);
+      if (!rec || !is_given(state_->db(), *rec, s->username, s->role)) {
+        log_line("refused address=" + peer_ + " path=" + path +
+                 " reason=not_given user=" + log_quote(s->username, 64));
+        return send(error(req, http::status::not_found, "not found"));
+      }
+    }
+    websocket_session::viewer_identity who{r.request_id, s->key, s->username, s->role};
+    auto ws = std::make_shared<websocket_session>(
+        std::move(stream_), state_, std::move(slot_), peer_,
+        r.kind == route_kind::ws_console ? websocket_session::role::console
+                                         : websocket_session::role::viewer,
+        std::move(who));
     ws->run(std::move(req));
   }
 

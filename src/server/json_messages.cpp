@@ -62,9 +62,24 @@ boost::system::result<customer_hello_result> parse_customer_hello(
   if (role == obj->end() || !role->value().is_string() || role->value().as_string() != "customer") {
     return protocol::make_error_code(parse_error::bad_value);
   }
-  auto name = string_field(*obj, "name", 1, protocol::max_name_bytes);
-  if (!name) return protocol::make_error_code(parse_error::bad_value);
-  out.hello.name = std::move(*name);
+  if (obj->contains("name")) {
+    auto name = string_field(*obj, "name", 1, protocol::max_name_bytes);
+    if (!name) return protocol::make_error_code(parse_error::bad_value);
+    out.hello.name = std::move(*name);
+  }
+  if (obj->contains("code")) {
+    auto code = string_field(*obj, "code", 1, 32);
+    if (!code) return protocol::make_error_code(parse_error::bad_value);
+    out.hello.code = std::move(*code);
+  }
+  if (auto* r = obj->if_contains("resume")) {
+    if (!r->is_object()) return protocol::make_error_code(parse_error::bad_value);
+    auto id = string_field(r->as_object(), "request_id", 32, 32);
+    auto token = string_field(r->as_object(), "token", 32, 32);
+    if (!id || !token) return protocol::make_error_code(parse_error::bad_value);
+    out.hello.resume_id = std::move(*id);
+    out.hello.resume_token = std::move(*token);
+  }
   if (obj->contains("description")) {
     auto d = string_field(*obj, "description", 0, protocol::max_description_bytes);
     if (!d) return protocol::make_error_code(parse_error::bad_value);
@@ -161,6 +176,42 @@ std::string server_hello_for_customer(std::string_view request_id) {
   o["credit"] = protocol::credit_frames;
   // This hub enforces access control (protocol.md §3.3): the customer may send access_state.
   o["access_control"] = true;
+  return json::serialize(o);
+}
+
+std::string server_hello_for_customer(std::string_view wizard_json, std::int64_t wizard_version,
+                                      std::string_view paired_id, std::string_view paired_name) {
+  json::object o;
+  o["protocol"] = protocol::version;
+  o["credit"] = protocol::credit_frames;
+  o["access_control"] = true;
+  boost::system::error_code ec;
+  o["wizard"] = json::parse(wizard_json, ec);
+  if (ec) o["wizard"] = json::object();
+  o["wizard_version"] = wizard_version;
+  if (!paired_id.empty()) {
+    json::object p;
+    p["id"] = paired_id;
+    p["name"] = paired_name;
+    o["paired_with"] = std::move(p);
+  }
+  return json::serialize(o);
+}
+
+std::string request_filed_json(std::string_view request_id, std::string_view queue,
+                               std::string_view technician, std::string_view resume_token) {
+  json::object o;
+  o["request_id"] = request_id;
+  o["queue"] = queue;
+  if (technician.empty()) {
+    o["technician"] = nullptr;
+  } else {
+    json::object t;
+    t["id"] = technician;
+    t["name"] = technician;
+    o["technician"] = std::move(t);
+  }
+  o["resume_token"] = resume_token;
   return json::serialize(o);
 }
 

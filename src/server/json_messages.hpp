@@ -5,6 +5,7 @@
 #include <boost/system/result.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,14 +18,17 @@
 namespace visit::server {
 
 struct customer_hello {
-  std::string name;         // 1..128 bytes of UTF-8
-  std::string description;  // 0..2048 bytes of UTF-8
+  std::string name;         // optional (the name now comes with support_request): 1..128 bytes
+  std::string description;  // optional, 0..2048 bytes of UTF-8
   std::string client;       // informational, <= 128 bytes; may be empty
+  std::optional<std::string> code;  // a session code as typed, <= 32 bytes (§3.5)
+  std::string resume_id;            // "resume": {"request_id", "token"} (32 hex each) or empty
+  std::string resume_token;
 };
 
-// A customer's hello. Errors: version_mismatch is reported as `wrong_version` = true with a
-// value (the caller answers close_reason version_mismatch); bad_json when not a JSON object;
-// bad_value when role is not "customer" or a string is missing, not a string, or out of bounds.
+// A customer's hello (§3.1). Errors: version_mismatch is reported as `wrong_version` = true
+// with a value (the caller answers close_reason version_mismatch); bad_json when not a JSON
+// object; bad_value when role is not "customer" or a member is not a string or out of bounds.
 struct customer_hello_result {
   bool wrong_version = false;
   customer_hello hello;
@@ -63,6 +67,13 @@ std::string read_only_access_state_json(std::string_view reason);
 std::string control_request_json(std::string_view technician_id, std::string_view name);
 
 std::string server_hello_for_customer(std::string_view request_id);  // protocol, request_id, credit
+// The front-door hello (§3.1): protocol, credit, access_control, wizard (the definition's JSON
+// text, inserted as it is stored), wizard_version, and paired_with when a code paired.
+std::string server_hello_for_customer(std::string_view wizard_json, std::int64_t wizard_version,
+                                      std::string_view paired_id, std::string_view paired_name);
+// request_filed (§3.4).
+std::string request_filed_json(std::string_view request_id, std::string_view queue,
+                               std::string_view technician, std::string_view resume_token);
 std::string server_hello_for_viewer(std::string_view request_id, std::string_view name,
                                     std::string_view description);
 // {"count": N, "technicians": [{"id","name"}, ...]}

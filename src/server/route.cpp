@@ -87,8 +87,50 @@ route_match route_request(std::string_view method, std::string_view target,
     m.username = std::string(name);
     return only("POST", route_kind::admin_user);
   }
-  if (path == "/api/requests") return only("GET", route_kind::requests);
   if (path == "/ws/customer") return only("GET", route_kind::ws_customer);
+  if (path == "/ws/console") return only("GET", route_kind::ws_console);
+  // The front door (§8.1 queue and wizard rows, §8.2).
+  auto action = [&](std::string_view get, std::string_view post) {
+    if (method == "GET" && !get.empty()) {
+      m.kind = route_kind::front_door;
+      m.action = std::string(get);
+    } else if (method == "POST" && !post.empty()) {
+      m.kind = route_kind::front_door;
+      m.action = std::string(post);
+    } else {
+      m.kind = route_kind::method_not_allowed;
+      m.allow = get.empty() ? "POST" : post.empty() ? "GET" : "GET, POST";
+    }
+    return m;
+  };
+  if (path == "/api/requests") return action("list", "");
+  constexpr std::string_view requests_prefix = "/api/requests/";
+  if (path.starts_with(requests_prefix)) {
+    std::string_view rest = std::string_view(path).substr(requests_prefix.size());
+    std::string_view id = rest.substr(0, rest.find('/'));
+    if (!is_lower_hex(id, 32)) return m;  // not_found
+    m.request_id = std::string(id);
+    if (rest.size() == id.size()) return action("get", "");
+    std::string_view verb = rest.substr(id.size() + 1);
+    for (std::string_view known : {"take", "transfer", "invite", "notes", "resolve", "reopen"}) {
+      if (verb == known) return action("", known);
+    }
+    m.request_id.clear();
+    return m;  // not_found
+  }
+  if (path == "/api/codes") return action("codes_list", "codes_create");
+  if (path == "/api/admin/queues") return action("queues_list", "queues_create");
+  constexpr std::string_view queues_prefix = "/api/admin/queues/";
+  if (path.starts_with(queues_prefix)) {
+    std::string_view name = std::string_view(path).substr(queues_prefix.size());
+    if (name.empty() || name.size() > 32) return m;
+    for (char c : name) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return m;
+    }
+    m.name = std::string(name);
+    return action("", "queue_update");
+  }
+  if (path == "/api/admin/wizard") return action("wizard_get", "wizard_set");
   constexpr std::string_view view_prefix = "/ws/view/";
   if (path.starts_with(view_prefix)) {
     std::string_view id = std::string_view(path).substr(view_prefix.size());
@@ -128,12 +170,14 @@ std::string_view to_string(route_kind k) {
       return "admin_users";
     case route_kind::admin_user:
       return "admin_user";
-    case route_kind::requests:
-      return "requests";
     case route_kind::ws_customer:
       return "ws_customer";
     case route_kind::ws_view:
       return "ws_view";
+    case route_kind::ws_console:
+      return "ws_console";
+    case route_kind::front_door:
+      return "front_door";
     case route_kind::method_not_allowed:
       return "method_not_allowed";
     case route_kind::not_found:

@@ -18,9 +18,10 @@ enum class route_kind {
   me_totp_disable,     // POST /api/me/totp/disable
   admin_users,         // GET or POST /api/admin/users
   admin_user,          // POST /api/admin/users/{username}; `username` set
-  requests,            // GET /api/requests
   ws_customer,         // GET /ws/customer (WebSocket upgrade)
   ws_view,             // GET /ws/view/{request_id} (WebSocket upgrade); `request_id` set
+  ws_console,          // GET /ws/console (WebSocket upgrade): the Call Manager feed
+  front_door,          // §8.1 queue/wizard rows and §8.2: `action` names the handler
   method_not_allowed,  // a known path with another method
   not_found,           // everything else, including every path not in canonical form
   bad_request,         // not an origin-form target, or percent-encoding anywhere in the path
@@ -32,6 +33,11 @@ struct route_match {
   std::string request_id;  // for ws_view: 32 lowercase hex
   std::string username;    // for admin_user: a valid username (no '@': not in canonical paths)
   std::string_view allow;  // for method_not_allowed: the Allow header value
+  // For front_door: one of list, get, take, transfer, invite, notes, resolve, reopen,
+  // codes_list, codes_create, queues_list, queues_create, queue_update, wizard_get,
+  // wizard_set; `name` holds a queue name for queue_update.
+  std::string action;
+  std::string name;
 };
 
 // The path part of `target` when it is in canonical form, else empty:

@@ -102,7 +102,8 @@ int run_server(const serve_options& options) {
   auto db = std::make_unique<store>(options.data_dir / "visit.db");
   int stale = db->end_open_requests(unix_now());
   if (stale > 0)
-    log_line("store ended " + std::to_string(stale) + " requests left open by an earlier run");
+    log_line("store abandoned " + std::to_string(stale) +
+             " waiting requests left open by an earlier run");
   if (db->user_count() == 0) {
     log_line(
         "WARNING: no technician accounts yet; create the first with: visit-server user add "
@@ -116,6 +117,7 @@ int run_server(const serve_options& options) {
   sodium_memzero(audit_secret.data(), audit_secret.size());
   auto state =
       std::make_shared<shared_state>(options, std::move(db), fingerprint, std::move(audit));
+  state->ensure_wizard();
 
   net::io_context ioc(options.threads);
   auto endpoint = resolve_listen(ioc, options);

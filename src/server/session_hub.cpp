@@ -125,15 +125,43 @@ void session_hub::add_customer(const std::string& request_id, std::string name,
   r->viewer_hello = server_hello_for_viewer(request_id, name, description);
   r->customer = sink;
   std::lock_guard lock(mutex_);
+  auto old = requests_.find(request_id);
+  if (old != requests_.end()) {
+    auto& o = *old->second;
+    for (auto& v : o.viewers) {
+      if (!v->closing) {
+        close_viewer_locked(o, *v, protocol::close_code::customer_left, "the customer reconnected");
+      }
+    }
+    if (o.customer) o.customer->close(protocol::close_code::replaced, "a newer connection resumed");
+    o.customer = nullptr;
+  }
   requests_[request_id] = r;
   sink->send_viewers(viewers_info{});
   if (audit_) audit_->event(request_id, "", "customer_connected", "{}");
 }
 
-void session_hub::remove_customer(const std::string& request_id) {
+void session_hub::close_request(const std::string& request_id, protocol::close_code code,
+                                std::string_view message) {
   std::lock_guard lock(mutex_);
   auto it = requests_.find(request_id);
   if (it == requests_.end()) return;
+  auto& r = *it->second;
+  for (auto& v : r.viewers) {
+    if (!v->closing) close_viewer_locked(r, *v, code, message);
+  }
+  if (r.customer) r.customer->close(code, message);
+}
+
+void session_hub::remove_customer(const std::string& request_id) {
+  remove_customer(request_id, nullptr);
+}
+
+void session_hub::remove_customer(const std::string& request_id, const customer_sink* sink) {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(request_id);
+  if (it == requests_.end()) return;
+  if (sink && it->second->customer != sink) return;  // replaced by a resumed connection
   auto r = it->second;
   requests_.erase(it);
   r->customer = nullptr;

@@ -88,12 +88,19 @@ class session_hub {
   void set_audit(audit_sink* audit);
 
   // --- customer side ---
-  // Registers the live customer of a new support request and sends it viewers {"count": 0}.
+  // Registers the live customer of a support request and sends it viewers {"count": 0}. A
+  // customer already registered under that id (a resumed connection whose old one has not
+  // noticed the drop yet) is closed with `replaced`, and its viewers with customer_left.
   void add_customer(const std::string& request_id, std::string name, std::string description,
                     customer_sink* sink);
   // The customer's connection ended: its viewers are closed with customer_left and the screen
   // model is dropped.
   void remove_customer(const std::string& request_id);
+  // The same, only while `sink` is still the registered customer of that request.
+  void remove_customer(const std::string& request_id, const customer_sink* sink);
+  // Sends the customer and every viewer of a request close_reason `code` (resolve).
+  void close_request(const std::string& request_id, protocol::close_code code,
+                     std::string_view message);
   // A customer message already checked by protocol::parse_message, of type screen_info, frame,
   // cursor_shape, cursor_position, access_state or clipboard. A returned error (a
   // protocol::parse_error) means the message breaks the protocol: the caller closes ONLY that

@@ -2,9 +2,13 @@
 
 #include <sodium.h>
 
+#include <boost/json.hpp>
+
 #include "server/log.hpp"
+#include "server/request_routes.hpp"
 #include "server/roles.hpp"
 #include "server/totp.hpp"
+#include "wizard/wizard.hpp"
 
 namespace visit::server {
 
@@ -19,7 +23,11 @@ shared_state::shared_state(serve_options options, std::unique_ptr<store> db,
       vault_(options_.data_dir),
       limiter_(std::make_shared<connection_limiter>(
           static_cast<std::size_t>(options_.max_connections_per_address),
-          static_cast<std::size_t>(options_.max_connections))) {
+          static_cast<std::size_t>(options_.max_connections))),
+      feed_([this](const console_feed::viewer& who) { return console_snapshot(who); }) {
+  codes_ = std::make_unique<session_codes>(
+      *store_, session_codes::load_or_create_key(options_.data_dir / "code_key"),
+      [] { return unix_now(); });
   hub_.set_audit(audit_.get());
 }
 
@@ -86,11 +94,57 @@ std::size_t shared_state::close_sessions(const std::vector<std::string>& keys,
   return n;
 }
 
-void shared_state::refresh_request_state(const std::string& request_id) {
-  std::lock_guard lock(request_state_mutex_);
-  if (!hub_.is_online(request_id)) return;  // the customer's end writes "ended"
-  store_->set_request_state(
-      request_id, hub_.viewer_count(request_id) > 0 ? "in_session" : "waiting", unix_now());
+void shared_state::request_changed(const std::string& request_id) {
+  auto r = store_->find_request(request_id);
+  if (!r) return;
+  bool online = hub_.is_online(request_id);
+  std::size_t viewers = hub_.viewer_count(request_id);
+  boost::json::object event;
+  event["event"] = "request";
+  event["server_time"] = unix_now();
+  event["request"] = request_summary(*r, online, viewers, store_->note_count(request_id));
+  std::string text = boost::json::serialize(event);
+  feed_.publish(request_id, text, [this, &r](const console_feed::viewer& who) {
+    return may_see(*store_, *r, who.username, who.role);
+  });
+}
+
+void shared_state::resync_consoles() {
+  feed_.resync_all();
+}
+
+std::string shared_state::requests_json(const std::string& username, const std::string& role,
+                                        std::vector<std::string>* ids) {
+  boost::json::array list;
+  for (auto& r : store_->list_requests(unix_now() - 24 * 3600, 500)) {
+    if (!may_see(*store_, r, username, role)) continue;
+    if (ids) ids->push_back(r.id);
+    list.push_back(request_summary(r, hub_.is_online(r.id), hub_.viewer_count(r.id),
+                                   store_->note_count(r.id)));
+  }
+  return boost::json::serialize(list);
+}
+
+console_feed::snapshot shared_state::console_snapshot(const console_feed::viewer& who) {
+  console_feed::snapshot out;
+  boost::json::object o;
+  o["event"] = "snapshot";
+  o["server_time"] = unix_now();
+  o["requests"] = boost::json::parse(requests_json(who.username, who.role, &out.ids));
+  boost::json::array queues;
+  for (auto& q : store_->list_queues()) {
+    queues.push_back({{"name", q.name}, {"title", q.title}, {"min_role", q.min_role}});
+  }
+  o["queues"] = std::move(queues);
+  out.json = boost::json::serialize(o);
+  return out;
+}
+
+void shared_state::ensure_wizard() {
+  if (store_->current_wizard()) return;
+  auto v = store_->add_wizard(boost::json::serialize(wizard::default_definition()), "visit-server",
+                              unix_now());
+  if (v) log_line("wizard stored the default definition as version " + std::to_string(*v));
 }
 
 void shared_state::register_viewer(const std::string& login_key, std::weak_ptr<live_connection> c) {

@@ -17,11 +17,13 @@
 #include "server/audit_log.hpp"
 #include "server/command_line.hpp"
 #include "server/connection_limiter.hpp"
+#include "server/console_feed.hpp"
 #include "server/live_connection.hpp"
 #include "server/login_sessions.hpp"
 #include "server/login_throttle.hpp"
 #include "server/password_hasher.hpp"
 #include "server/secret_box.hpp"
+#include "server/session_codes.hpp"
 #include "server/session_hub.hpp"
 #include "server/store.hpp"
 
@@ -51,6 +53,8 @@ class shared_state {
   connection_limiter& limiter() { return *limiter_; }
   std::shared_ptr<connection_limiter> limiter_ptr() { return limiter_; }
   boost::asio::thread_pool& auth_pool() { return auth_pool_; }
+  session_codes& codes() { return *codes_; }
+  console_feed& feed() { return feed_; }
   std::atomic<int>& pending_logins() { return pending_logins_; }
   login_throttle& throttle() { return throttle_; }
   const password_hasher& hasher() const { return hasher_; }
@@ -94,9 +98,18 @@ class shared_state {
   // few seconds by the server's timer.
   void sweep_login_sessions();
 
-  // Writes the live state of a request (in_session while a viewer watches, else waiting) to
-  // the store, serialised so concurrent joins and leaves cannot leave a stale state behind.
-  void refresh_request_state(const std::string& request_id);
+  // A request was filed or changed (state, queue, technician, online, viewers, notes): tells
+  // every Call Manager that may see it (console_feed), within the call.
+  void request_changed(const std::string& request_id);
+  // Every console gets a fresh snapshot (visibility rules changed, e.g. a queue's min_role).
+  void resync_consoles();
+  // The snapshot console_event of §3.6 for one technician.
+  console_feed::snapshot console_snapshot(const console_feed::viewer& who);
+  // The requests a technician may see, as SUMMARY objects (GET /api/requests, snapshots).
+  std::string requests_json(const std::string& username, const std::string& role,
+                            std::vector<std::string>* ids);
+  // Stores the default wizard definition as version 1 when none is stored (first start).
+  void ensure_wizard();
 
   bool shutting_down() const { return shutting_down_; }
   void begin_shutdown() { shutting_down_ = true; }
@@ -114,7 +127,8 @@ class shared_state {
   std::shared_ptr<connection_limiter> limiter_;
   std::atomic<int> pending_logins_{0};
   std::atomic<bool> shutting_down_{false};
-  std::mutex request_state_mutex_;
+  std::unique_ptr<session_codes> codes_;
+  console_feed feed_;
   std::mutex registry_mutex_;
   std::unordered_map<std::string, std::vector<std::weak_ptr<live_connection>>> viewers_by_login_;
   boost::asio::thread_pool auth_pool_{1};  // last: joined first, before what it uses goes away

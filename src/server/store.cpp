@@ -58,6 +58,79 @@ constexpr std::array<const char*, store::current_schema_version> migrations = {
       ALTER TABLE users ADD COLUMN last_login_at INTEGER;
       ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
     )sql",
+    // 3 -> 4: the front door (docs/protocol.md §3.4-§3.6, §8.2, §10). SQLite cannot alter a
+    // CHECK constraint, so support_requests is rebuilt; old rows are copied, `ended` becomes
+    // `abandoned`, the description becomes the summary.
+    R"sql(
+      CREATE TABLE support_requests_v2(
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL
+          CHECK (state IN ('waiting', 'in_session', 'resolved', 'abandoned')),
+        created_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        queue TEXT NOT NULL DEFAULT 'general',
+        technician TEXT,
+        summary TEXT NOT NULL DEFAULT '',
+        topic TEXT NOT NULL DEFAULT '',
+        answers_json TEXT NOT NULL DEFAULT '{}',
+        collected_json TEXT NOT NULL DEFAULT '{}',
+        wizard_version INTEGER NOT NULL DEFAULT 0,
+        via_code INTEGER NOT NULL DEFAULT 0 CHECK (via_code IN (0, 1)),
+        resume_token_hash TEXT,
+        updated_at INTEGER NOT NULL DEFAULT 0,
+        taken_at INTEGER,
+        resolved_at INTEGER);
+      INSERT INTO support_requests_v2(id, name, description, state, created_at, ended_at, summary,
+                                      updated_at)
+        SELECT id, name, description,
+               CASE state WHEN 'ended' THEN 'abandoned' ELSE state END,
+               created_at, ended_at, description, COALESCE(ended_at, created_at)
+        FROM support_requests;
+      DROP TABLE support_requests;
+      ALTER TABLE support_requests_v2 RENAME TO support_requests;
+      CREATE INDEX support_requests_by_state ON support_requests(state, created_at);
+      CREATE TABLE queues(
+        name TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        min_role TEXT NOT NULL CHECK (min_role IN ('technician', 'senior', 'admin')));
+      INSERT INTO queues(name, title, min_role) VALUES
+        ('general', 'General', 'technician'),
+        ('senior', 'Senior team', 'senior');
+      CREATE TABLE request_notes(
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL REFERENCES support_requests(id),
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at INTEGER NOT NULL);
+      CREATE INDEX request_notes_by_request ON request_notes(request_id, id);
+      CREATE TABLE request_events(
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL REFERENCES support_requests(id),
+        at INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        what TEXT NOT NULL);
+      CREATE INDEX request_events_by_request ON request_events(request_id, id);
+      CREATE TABLE request_invites(
+        request_id TEXT NOT NULL REFERENCES support_requests(id),
+        technician TEXT NOT NULL,
+        invited_by TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (request_id, technician));
+      CREATE TABLE session_codes(
+        code_hash TEXT PRIMARY KEY,
+        technician TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER);
+      CREATE INDEX session_codes_by_technician ON session_codes(technician, expires_at);
+      CREATE TABLE wizard_definitions(
+        version INTEGER PRIMARY KEY,
+        json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL);
+    )sql",
 };
 
 #define USER_COLUMNS                                                                     \
@@ -70,12 +143,6 @@ enum stmt : int {
   s_add_user,
   s_find_user,
   s_user_count,
-  s_create_request,
-  s_set_state,
-  s_set_ended,
-  s_find_request,
-  s_list_requests,
-  s_end_open,
   s_find_user_by_id,
   s_list_users,
   s_user_exists,
@@ -95,14 +162,6 @@ constexpr std::array<const char*, s_count> statement_sql = {
     "INSERT INTO users(username, role, password_hash, created_at) VALUES(?1, ?2, ?3, ?4)",
     "SELECT " USER_COLUMNS " FROM users WHERE username = ?1",
     "SELECT COUNT(*) FROM users",
-    "INSERT INTO support_requests(id, name, description, state, created_at) "
-    "VALUES(?1, ?2, ?3, 'waiting', ?4)",
-    "UPDATE support_requests SET state = ?2 WHERE id = ?1 AND state != 'ended'",
-    "UPDATE support_requests SET state = 'ended', ended_at = ?2 WHERE id = ?1 AND state != 'ended'",
-    "SELECT id, name, description, state, created_at, ended_at FROM support_requests WHERE id = ?1",
-    "SELECT id, name, description, state, created_at, ended_at FROM support_requests "
-    "WHERE state != 'ended' OR ended_at >= ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
-    "UPDATE support_requests SET state = 'ended', ended_at = ?1 WHERE state != 'ended'",
     "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
     "SELECT " USER_COLUMNS " FROM users ORDER BY username",
     "SELECT id FROM users WHERE username = ?1",
@@ -191,8 +250,10 @@ store::store(const std::filesystem::path& path) {
       }
       statements_.push_back(std::move(st));
     }
+    prepare_request_statements();
   } catch (...) {
     statements_.clear();  // the destructor does not run when the constructor throws
+    for (auto* s : request_statements_) sqlite3_finalize(s);
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
@@ -201,6 +262,7 @@ store::store(const std::filesystem::path& path) {
 
 store::~store() {
   statements_.clear();
+  for (auto* s : request_statements_) sqlite3_finalize(s);
   sqlite3_close(db_);
 }
 
@@ -431,90 +493,6 @@ std::int64_t store::user_count() {
   std::int64_t n = sqlite3_step(st.s) == SQLITE_ROW ? sqlite3_column_int64(st.s, 0) : -1;
   st.reset();
   return n;
-}
-
-std::optional<std::string> store::create_request(std::string_view name,
-                                                 std::string_view description, std::int64_t now) {
-  std::lock_guard lock(mutex_);
-  auto& st = prepared(s_create_request);
-  for (int attempt = 0; attempt < 3; ++attempt) {  // a collision of 128 random bits: never
-    std::string id = random_hex(16);
-    st.bind(1, id);
-    st.bind(2, name);
-    st.bind(3, description);
-    st.bind(4, now);
-    int rc = sqlite3_step(st.s);
-    st.reset();
-    if (rc == SQLITE_DONE) return id;
-    if (rc != SQLITE_CONSTRAINT_PRIMARYKEY) break;
-  }
-  log_line(std::string("store error create_request: ") + sqlite3_errmsg(db_));
-  return std::nullopt;
-}
-
-bool store::set_request_state(std::string_view id, std::string_view state, std::int64_t now) {
-  std::lock_guard lock(mutex_);
-  bool ended = state == "ended";
-  auto& st = prepared(ended ? s_set_ended : s_set_state);
-  st.bind(1, id);
-  if (ended) {
-    st.bind(2, now);
-  } else {
-    st.bind(2, state);
-  }
-  int rc = sqlite3_step(st.s);
-  st.reset();
-  if (rc != SQLITE_DONE) {
-    log_line(std::string("store error set_request_state: ") + sqlite3_errmsg(db_));
-    return false;
-  }
-  return sqlite3_changes(db_) > 0;
-}
-
-namespace {
-support_request_record read_request(sqlite3_stmt* s) {
-  support_request_record r;
-  r.id = column_text(s, 0);
-  r.name = column_text(s, 1);
-  r.description = column_text(s, 2);
-  r.state = column_text(s, 3);
-  r.created_at = sqlite3_column_int64(s, 4);
-  if (sqlite3_column_type(s, 5) != SQLITE_NULL) r.ended_at = sqlite3_column_int64(s, 5);
-  return r;
-}
-}  // namespace
-
-std::optional<support_request_record> store::find_request(std::string_view id) {
-  std::lock_guard lock(mutex_);
-  auto& st = prepared(s_find_request);
-  st.bind(1, id);
-  std::optional<support_request_record> out;
-  if (sqlite3_step(st.s) == SQLITE_ROW) out = read_request(st.s);
-  st.reset();
-  return out;
-}
-
-std::vector<support_request_record> store::list_requests(std::int64_t ended_since, int limit) {
-  std::lock_guard lock(mutex_);
-  auto& st = prepared(s_list_requests);
-  st.bind(1, ended_since);
-  st.bind(2, static_cast<std::int64_t>(limit));
-  std::vector<support_request_record> out;
-  int rc;
-  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) out.push_back(read_request(st.s));
-  if (rc != SQLITE_DONE) log_line(std::string("store error list_requests: ") + sqlite3_errmsg(db_));
-  st.reset();
-  return out;
-}
-
-int store::end_open_requests(std::int64_t now) {
-  std::lock_guard lock(mutex_);
-  auto& st = prepared(s_end_open);
-  st.bind(1, now);
-  int rc = sqlite3_step(st.s);
-  st.reset();
-  if (rc != SQLITE_DONE) return -1;
-  return sqlite3_changes(db_);
 }
 
 }  // namespace visit::server

@@ -37,16 +37,74 @@ struct user_record {
 struct support_request_record {
   std::string id;  // 32 lowercase hex (128 random bits)
   std::string name;
-  std::string description;
-  std::string state;  // "waiting", "in_session" or "ended"
+  std::string description;  // the summary line (viewers' hello calls it description)
+  std::string state;        // "waiting", "in_session", "resolved" or "abandoned"
   std::int64_t created_at = 0;
-  std::optional<std::int64_t> ended_at;
+  std::optional<std::int64_t> ended_at;  // resolved or abandoned at
+  // The front door (schema 2).
+  std::string queue = "general";  // a queue name, or "direct" for a session-code request
+  std::optional<std::string> technician;
+  std::string summary;
+  std::string topic;
+  std::string answers_json = "{}";    // as received from the customer
+  std::string collected_json = "{}";  // as received from the customer
+  std::int64_t wizard_version = 0;
+  bool via_code = false;
+  std::int64_t updated_at = 0;
+  std::optional<std::int64_t> taken_at;
+  std::optional<std::int64_t> resolved_at;
+};
+
+// What a customer's support_request becomes (schema 2).
+struct new_request {
+  std::string name;
+  std::string summary;
+  std::string topic;
+  std::string queue = "general";
+  std::optional<std::string> technician;  // set for a code request (queue "direct")
+  std::string answers_json = "{}";
+  std::string collected_json = "{}";
+  std::int64_t wizard_version = 0;
+  bool via_code = false;
+  std::string resume_token_hash;  // SHA-256 hex of the resume token
+};
+
+struct queue_record {
+  std::string name;
+  std::string title;
+  std::string min_role;
+};
+
+struct note_record {
+  std::string author;
+  std::string text;
+  std::int64_t at = 0;
+};
+
+struct event_record {
+  std::int64_t at = 0;
+  std::string who;
+  std::string what;
+};
+
+struct wizard_record {
+  std::int64_t version = 0;
+  std::string json;
+  std::int64_t created_at = 0;
+  std::string created_by;
+};
+
+struct code_record {
+  std::string technician;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> used_at;
 };
 
 class store {
  public:
   // The schema version this binary writes; a newer database is refused.
-  static constexpr int current_schema_version = 3;
+  static constexpr int current_schema_version = 4;
 
   enum class add_result { added, duplicate, failed };
 
@@ -90,14 +148,65 @@ class store {
   // A new "waiting" request with a fresh random id; nullopt on a database error.
   std::optional<std::string> create_request(std::string_view name, std::string_view description,
                                             std::int64_t now);
-  // Sets the state; "ended" also sets ended_at. False when no such request or on error.
+  std::optional<std::string> create_request(const new_request& r, std::int64_t now);
+  // Sets the state ("waiting", "in_session", "resolved", "abandoned"); "ended" is the old name
+  // of "abandoned". A resolved or abandoned request changes only through reopen_request. False
+  // when no such request, it is final, or on error.
   bool set_request_state(std::string_view id, std::string_view state, std::int64_t now);
   std::optional<support_request_record> find_request(std::string_view id);
   // Requests not ended, and those ended at or after `ended_since`, newest first, at most `limit`.
   std::vector<support_request_record> list_requests(std::int64_t ended_since, int limit);
-  // Marks every request that is not ended as ended (start-up and shutdown: no customer is
-  // connected then). Returns how many changed, or -1 on error.
+  // Marks every waiting request abandoned (start-up and shutdown: no customer is connected
+  // then); in_session ones stay. Returns how many changed, or -1 on error.
   int end_open_requests(std::int64_t now);
+
+  enum class take_result { taken, already_taken, not_waiting, missing, failed };
+  // One atomic UPDATE: waiting -> in_session with `technician`, only if the request is still
+  // waiting and not assigned to someone else. `holder` gets the current technician otherwise.
+  take_result take_request(std::string_view id, std::string_view technician, std::int64_t now,
+                           std::string* holder);
+  // Assigns to a technician (state unchanged) or to a queue (technician cleared, in_session ->
+  // waiting). False when the request is missing or resolved/abandoned.
+  bool assign_technician(std::string_view id, std::string_view technician, std::int64_t now);
+  bool move_to_queue(std::string_view id, std::string_view queue, std::int64_t now);
+  // Any open state -> resolved. False when already resolved or missing.
+  bool resolve_request(std::string_view id, std::int64_t now);
+  // resolved/abandoned -> waiting (technician kept only for "direct" requests).
+  bool reopen_request(std::string_view id, std::int64_t now);
+  // The request named by a resume attempt: id and SHA-256 of the token must match.
+  bool resume_matches(std::string_view id, std::string_view token_hash);
+
+  bool add_note(std::string_view id, std::string_view author, std::string_view text,
+                std::int64_t now);
+  std::vector<note_record> list_notes(std::string_view id);
+  std::int64_t note_count(std::string_view id);
+  bool add_event(std::string_view id, std::string_view who, std::string_view what,
+                 std::int64_t now);
+  std::vector<event_record> list_events(std::string_view id);
+  bool add_invite(std::string_view id, std::string_view technician, std::string_view by,
+                  std::int64_t now);
+  bool is_invited(std::string_view id, std::string_view technician);
+
+  // --- queues ---
+  std::vector<queue_record> list_queues();
+  std::optional<queue_record> find_queue(std::string_view name);
+  add_result add_queue(const queue_record& q);
+  bool update_queue(const queue_record& q);
+
+  // --- wizard definitions ---
+  std::optional<wizard_record> current_wizard();
+  std::optional<wizard_record> find_wizard(std::int64_t version);
+  // Stores a new version (the next number); nullopt on error.
+  std::optional<std::int64_t> add_wizard(std::string_view json, std::string_view by,
+                                         std::int64_t now);
+
+  // --- session codes (only the keyed hash is stored) ---
+  bool add_code(std::string_view code_hash, std::string_view technician, std::int64_t now,
+                std::int64_t expires_at);
+  std::int64_t live_code_count(std::string_view technician, std::int64_t now);
+  // Marks the code used if it is live; returns its technician, else nullopt.
+  std::optional<std::string> consume_code(std::string_view code_hash, std::int64_t now);
+  std::optional<code_record> find_code(std::string_view code_hash);
 
  private:
   struct statement;
@@ -105,10 +214,13 @@ class store {
   void migrate();
   statement& prepared(int index);
   change_result finish_change(statement& st, std::string_view username, const char* what);
+  void prepare_request_statements();  // store_requests.cpp
+  sqlite3_stmt* rq(int index);        // one of request_statements_, reset and unbound
 
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
   std::vector<std::unique_ptr<statement>> statements_;
+  std::vector<sqlite3_stmt*> request_statements_;  // store_requests.cpp; finalised in ~store
 };
 
 // Unix time in seconds.

@@ -7,13 +7,16 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <boost/json.hpp>
 
 #include "protocol/control.hpp"
+#include "server/crypto_helpers.hpp"
 #include "server/http_policy.hpp"
 #include "server/json_messages.hpp"
 #include "server/log.hpp"
 #include "server/protocol_names.hpp"
 #include "server/shared_state.hpp"
+#include "wizard/wizard.hpp"
 
 namespace visit::server {
 
@@ -32,6 +35,7 @@ websocket_session::websocket_session(tls_stream&& stream, std::shared_ptr<shared
       peer_(std::move(peer)),
       role_(r),
       viewer_(std::move(viewer)),
+      request_timer_(ws_.get_executor()),
       slot_(std::move(slot)) {
   if (viewer_) request_id_ = viewer_->request_id;
 }
@@ -39,7 +43,9 @@ websocket_session::websocket_session(tls_stream&& stream, std::shared_ptr<shared
 websocket_session::~websocket_session() = default;
 
 std::string websocket_session::who() const {
-  std::string s = role_ == role::customer ? "role=customer" : "role=viewer";
+  std::string s = role_ == role::customer ? "role=customer"
+                  : role_ == role::viewer ? "role=viewer"
+                                          : "role=console";
   s += " address=" + peer_;
   if (!request_id_.empty()) s += " request=" + request_id_;
   if (viewer_) s += " user=" + log_quote(viewer_->username, 64);
@@ -54,7 +60,8 @@ void websocket_session::run(http::request<http::string_body> request) {
     for (const auto& [name, value] : security_headers()) res.set(name, value);
   }));
   ws_.read_message_max(role_ == role::customer ? protocol::max_message_size
-                                               : shared_state::viewer_message_max);
+                       : role_ == role::viewer ? shared_state::viewer_message_max
+                                               : 4096);  // a console sends nothing
   static_assert(shared_state::viewer_message_max >=
                 protocol::header_size + protocol::max_from_prefix + protocol::max_clipboard_bytes);
   ws_.auto_fragment(false);  // one frame per message: full-size TLS records
@@ -71,6 +78,29 @@ void websocket_session::on_accept(beast::error_code ec) {
   }
   do_read();
   if (role_ == role::viewer) start_viewer();
+  if (role_ == role::console) start_console();
+  if (role_ == role::customer) {
+    request_timer_.expires_after(request_deadline);
+    request_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+      if (timer_ec || self->phase_ == phase::filed || self->finished_) return;
+      self->refuse(close_code::protocol_error, "timeout",
+                   "no support_request within 30 minutes of hello");
+    });
+  }
+}
+
+void websocket_session::start_console() {
+  console_id_ = state_->feed().add(std::static_pointer_cast<console_feed::sink>(shared_from_this()),
+                                   {viewer_->username, viewer_->role});
+  state_->register_viewer(viewer_->login_key, weak_from_this());
+  log_line("console connected " + who());
+  if (!state_->sessions().find_by_key(viewer_->login_key)) {
+    close_locally(close_code::unauthorized, "logged out");
+  }
+}
+
+void websocket_session::wake() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
 }
 
 void websocket_session::start_viewer() {
@@ -81,7 +111,7 @@ void websocket_session::start_viewer() {
   }
   viewer_id_ = *id;
   state_->register_viewer(viewer_->login_key, weak_from_this());
-  state_->refresh_request_state(request_id_);
+  state_->request_changed(request_id_);
   log_line("viewer connected " + who());
   // A logout may have happened between the upgrade and the registration above.
   if (!state_->sessions().find_by_key(viewer_->login_key)) {
@@ -147,8 +177,13 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
       last_in_sequence_ = m->hdr.sequence;
       if (role_ == role::customer) {
         on_customer_message(*m);
-      } else {
+      } else if (role_ == role::viewer) {
         on_viewer_message(*m);
+      } else if (m->hdr.type == message_type::close_reason) {
+        close_why_ = "console sent close_reason";
+        closed_by_peer();
+      } else {
+        refuse(close_code::protocol_error, "unexpected_type", "a console sends nothing");
       }
     }
   }
@@ -183,38 +218,27 @@ void websocket_session::on_read_error(beast::error_code ec) {
 }
 
 void websocket_session::on_customer_message(const protocol::message_view& m) {
-  if (!customer_registered_) {
-    if (m.hdr.type != message_type::hello) {
-      refuse(close_code::protocol_error, "unexpected_type", "the first message must be hello");
+  if (phase_ != phase::filed) {
+    if (m.hdr.type == message_type::close_reason) {
+      close_why_ = "customer sent close_reason " +
+                   std::string(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
+      closed_by_peer();
       return;
     }
-    auto h = parse_customer_hello(m.payload);
-    if (!h) {
-      auto e = static_cast<protocol::parse_error>(h.error().value());
-      refuse(protocol::close_code_for(e), parse_error_name(e),
-             "hello: " + std::string(protocol::to_string(e)));
+    if (phase_ == phase::hello) {
+      if (m.hdr.type != message_type::hello) {
+        refuse(close_code::protocol_error, "unexpected_type", "the first message must be hello");
+        return;
+      }
+      return on_customer_hello(m);
+    }
+    if (m.hdr.type != protocol::request_type::support_request) {
+      refuse(close_code::protocol_error, "unexpected_type",
+             std::string(message_type_name(m.hdr.type)) +
+                 " before request_filed: only support_request is accepted");
       return;
     }
-    if (h->wrong_version) {
-      refuse(close_code::version_mismatch, "version_mismatch", "this server speaks protocol 1");
-      return;
-    }
-    if (state_->shutting_down()) {
-      refuse(close_code::server_shutdown, "server_shutdown", "the server is shutting down");
-      return;
-    }
-    auto id = state_->db().create_request(h->hello.name, h->hello.description, unix_now());
-    if (!id) {
-      refuse(close_code::server_shutdown, "store_error", "the server cannot store the request");
-      return;
-    }
-    request_id_ = *id;
-    enqueue({own_message(message_type::hello, server_hello_for_customer(request_id_)), false});
-    state_->hub().add_customer(request_id_, h->hello.name, h->hello.description, this);
-    customer_registered_ = true;
-    log_line("customer connected " + who() + " name=" + log_quote(h->hello.name) +
-             " client=" + log_quote(h->hello.client));
-    return;
+    return on_support_request(m);
   }
   if (m.hdr.type == protocol::control_type::access_state ||
       m.hdr.type == protocol::control_type::clipboard) {
@@ -254,6 +278,151 @@ void websocket_session::on_customer_message(const protocol::message_view& m) {
       refuse(close_code::protocol_error, "unexpected_type",
              std::string(message_type_name(m.hdr.type)) + " is not a customer message");
   }
+}
+
+void websocket_session::on_customer_hello(const protocol::message_view& m) {
+  auto h = parse_customer_hello(m.payload);
+  if (!h) {
+    auto e = static_cast<protocol::parse_error>(h.error().value());
+    refuse(protocol::close_code_for(e), parse_error_name(e),
+           "hello: " + std::string(protocol::to_string(e)));
+    return;
+  }
+  if (h->wrong_version) {
+    refuse(close_code::version_mismatch, "version_mismatch", "this server speaks protocol 1");
+    return;
+  }
+  if (state_->shutting_down()) {
+    refuse(close_code::server_shutdown, "server_shutdown", "the server is shutting down");
+    return;
+  }
+  if (h->hello.code) {
+    std::string ip = slot_.address();
+    auto r = state_->codes().redeem(ip, *h->hello.code);
+    if (r.result != session_codes::outcome::paired) {
+      // One answer for unknown, expired, used and over-budget codes (§3.5); the log says which.
+      log_line("code refused " + who() + " reason=" +
+               (r.result == session_codes::outcome::refused_over_budget ? "over_budget"
+                                                                        : "no_live_code"));
+      ignore_input_ = true;
+      close_why_ = "code_refused";
+      close_locally(close_code::code_refused, "the session code was not accepted");
+      return;
+    }
+    paired_technician_ = r.technician;
+    log_line("code paired " + who() + " technician=" + log_quote(paired_technician_, 64));
+  }
+  if (is_lower_hex(h->hello.resume_id, 32) && is_lower_hex(h->hello.resume_token, 32)) {
+    resume_id_ = h->hello.resume_id;
+    resume_token_ = h->hello.resume_token;
+  }
+  auto w = state_->db().current_wizard();
+  if (!w) {
+    refuse(close_code::server_shutdown, "store_error", "the server has no wizard definition");
+    return;
+  }
+  enqueue({own_message(message_type::hello,
+                       server_hello_for_customer(w->json, w->version, paired_technician_,
+                                                 paired_technician_)),
+           false});
+  do_write();
+  phase_ = phase::request;
+  log_line("customer hello " + who() + " client=" + log_quote(h->hello.client) +
+           " wizard_version=" + std::to_string(w->version));
+}
+
+void websocket_session::on_support_request(const protocol::message_view& m) {
+  auto invalid = [this](std::string message) {
+    if (message.size() > 1000) message = message.substr(0, 1000) + "...";
+    refuse(close_code::invalid_request, "invalid_request", message);
+  };
+  boost::system::error_code ec;
+  boost::json::parse_options opt;
+  opt.max_depth = 64;
+  std::string_view text(reinterpret_cast<const char*>(m.payload.data()), m.payload.size());
+  if (!protocol::is_valid_utf8(text)) return invalid("support_request: not valid UTF-8");
+  boost::json::value v = boost::json::parse(text, ec, {}, opt);
+  if (ec || !v.is_object()) return invalid("support_request: not a JSON object");
+  const auto& o = v.as_object();
+  auto* version = o.if_contains("wizard_version");
+  std::optional<wizard_record> w;
+  if (version && version->is_int64()) w = state_->db().find_wizard(version->as_int64());
+  if (version && version->is_uint64() && version->as_uint64() <= INT64_MAX) {
+    w = state_->db().find_wizard(static_cast<std::int64_t>(version->as_uint64()));
+  }
+  if (!w) return invalid("wizard_version: not a version this server has");
+  boost::json::value def = boost::json::parse(w->json, ec);
+  if (ec || !def.is_object()) return invalid("wizard_version: the stored definition is unreadable");
+  auto problems = wizard::validate_support_request(def.as_object(), v);
+  if (!problems.empty()) {
+    std::string all;
+    for (auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+    return invalid(all);
+  }
+  const auto& answers = o.at("answers").as_object();
+  new_request nr;
+  nr.name = std::string(o.at("name").as_string());
+  nr.summary = wizard::summary(def.as_object(), answers);
+  for (const boost::json::object* q : wizard::questions(def.as_object())) {
+    auto* type = q->if_contains("type");
+    auto* id = q->if_contains("id");
+    if (type && id && id->is_string() && *type == "choice") {
+      if (auto* a = answers.if_contains(id->as_string()); a && a->is_string()) {
+        nr.topic = std::string(a->as_string());
+      }
+      break;
+    }
+  }
+  nr.answers_json = boost::json::serialize(answers);
+  nr.collected_json = boost::json::serialize(o.at("collected"));
+  nr.wizard_version = w->version;
+  if (!paired_technician_.empty()) {
+    nr.queue = "direct";
+    nr.technician = paired_technician_;
+    nr.via_code = true;
+  } else {
+    nr.queue = wizard::route(def.as_object(), answers);
+    if (!state_->db().find_queue(nr.queue)) nr.queue = "general";
+  }
+  std::string token;
+  auto now = unix_now();
+  if (!resume_id_.empty() && state_->db().resume_matches(resume_id_, sha256_hex(resume_token_))) {
+    auto old = state_->db().find_request(resume_id_);
+    if (old && old->state != "resolved") {
+      if (old->state == "abandoned") state_->db().reopen_request(resume_id_, now);
+      request_id_ = resume_id_;
+      token = resume_token_;
+      nr.queue = old->queue;
+      nr.technician = old->technician;
+      nr.summary = old->summary;
+      nr.name = old->name;
+      state_->db().add_event(request_id_, "customer", "resumed", now);
+    }
+  }
+  if (request_id_.empty()) {
+    token = random_hex(16);
+    nr.resume_token_hash = sha256_hex(token);
+    auto id = state_->db().create_request(nr, now);
+    if (!id) {
+      refuse(close_code::server_shutdown, "store_error", "the server cannot store the request");
+      return;
+    }
+    request_id_ = *id;
+    state_->db().add_event(request_id_, "customer",
+                           nr.via_code ? "filed with a session code" : "filed in " + nr.queue, now);
+  }
+  request_timer_.cancel();
+  phase_ = phase::filed;
+  enqueue(
+      {own_message(protocol::request_type::request_filed,
+                   request_filed_json(request_id_, nr.queue, nr.technician.value_or(""), token)),
+       false});
+  state_->hub().add_customer(request_id_, nr.name, nr.summary, this);
+  customer_registered_ = true;
+  state_->request_changed(request_id_);
+  log_line("customer filed " + who() + " name=" + log_quote(nr.name) + " queue=" + nr.queue +
+           (nr.technician ? " technician=" + log_quote(*nr.technician, 64) : std::string()));
+  do_write();
 }
 
 void websocket_session::on_viewer_message(const protocol::message_view& m) {
@@ -438,6 +607,10 @@ void websocket_session::do_write() {
                     next_out_sequence_++, protocol::now_us(), *pending_ack_)),
                 false};
     pending_ack_.reset();
+  } else if (console_id_) {
+    auto event = state_->feed().next(*console_id_);
+    if (!event) return;
+    current_ = {own_message(protocol::request_type::console_event, *event), false};
   } else {
     return;
   }
@@ -471,19 +644,29 @@ void websocket_session::finish(std::string_view why) {
   if (finished_) return;
   finished_ = true;
   queue_.clear();
+  request_timer_.cancel();
   if (role_ == role::customer) {
     if (customer_registered_) {
-      state_->hub().remove_customer(request_id_);
-      state_->db().set_request_state(request_id_, "ended", unix_now());
+      state_->hub().remove_customer(request_id_, this);
+      // waiting -> abandoned; in_session stays in_session (offline) for its technician.
+      if (state_->db().set_request_state(request_id_, "abandoned", unix_now())) {
+        state_->db().add_event(request_id_, "customer", "left", unix_now());
+      }
+      state_->request_changed(request_id_);
       log_line("customer disconnected " + who() + " reason=" + log_quote(why));
     } else {
-      log_line("customer disconnected " + who() + " before hello reason=" + log_quote(why));
+      log_line("customer disconnected " + who() + " before request_filed reason=" + log_quote(why));
     }
+  } else if (role_ == role::console) {
+    if (console_id_) state_->feed().remove(*console_id_);
+    console_id_.reset();
+    state_->unregister_viewer(viewer_->login_key, this);
+    log_line("console disconnected " + who() + " reason=" + log_quote(why));
   } else {
     if (viewer_id_) {
       state_->hub().remove_viewer(*viewer_id_);
       state_->unregister_viewer(viewer_->login_key, this);
-      state_->refresh_request_state(request_id_);
+      state_->request_changed(request_id_);
       viewer_id_.reset();
     }
     log_line("viewer disconnected " + who() + " reason=" + log_quote(why));

@@ -1,10 +1,18 @@
-// One WebSocket connection after the upgrade: a customer (/ws/customer) or a viewer
-// (/ws/view/{id}). The upgrade request has already passed every check (route, Origin, cookie)
-// in http_session.
+// One WebSocket connection after the upgrade: a customer (/ws/customer), a viewer
+// (/ws/view/{id}) or a Call Manager feed (/ws/console). The upgrade request has already passed
+// every check (route, Origin, cookie, join authorisation) in http_session.
 //
-// Customer: waits for hello, creates a waiting support request in the store, answers hello
-// with its id, registers with the hub and feeds it screen_info / frame / cursor messages. It
-// builds and sequences its own outgoing messages (frame_ack and viewers are latest-wins slots).
+// Customer (docs/protocol.md §3.1, §3.4, §3.5): waits for hello (a session code in it is
+// redeemed first: budgets, then one lookup), answers hello with the current wizard definition
+// (+ paired_with), then waits up to 30 minutes for exactly one support_request, validates it
+// against the definition version it names (visit_wizard), stores it byte-exact, routes it,
+// answers request_filed and announces it to the Call Manager; only then does it register with
+// the hub and feed it screen_info / frame / cursor messages. Anything else before
+// request_filed is refused. It builds and sequences its own outgoing messages (frame_ack and
+// viewers are latest-wins slots). On disconnect a waiting request becomes abandoned; one in
+// session stays in session, offline.
+// Console: registers with the console_feed and writes what it hands out, one message at a
+// time (the feed bounds each console's queue); anything the console sends closes it.
 // Viewer: joins the hub, which sequences and paces everything the viewer receives; it feeds
 // the hub the viewer's frame_acks.
 // Either: every incoming message is checked (binary only, parse_message, strictly increasing
@@ -17,18 +25,21 @@
 // viewer registry) exactly once, when its read loop ends, before it can be destroyed.
 #pragma once
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "server/connection_limiter.hpp"
+#include "server/console_feed.hpp"
 #include "server/customer_sink.hpp"
 #include "server/live_connection.hpp"
 #include "server/session_hub.hpp"
@@ -41,16 +52,21 @@ class shared_state;
 class websocket_session : public std::enable_shared_from_this<websocket_session>,
                           public customer_sink,
                           public viewer_sink,
-                          public live_connection {
+                          public live_connection,
+                          public console_feed::sink {
  public:
   using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
-  enum class role { customer, viewer };
+  enum class role { customer, viewer, console };
 
   struct viewer_identity {
-    std::string request_id;
-    std::string login_key;  // the login session's key (hash of its token)
+    std::string request_id;  // empty for a console
+    std::string login_key;   // the login session's key (hash of its token)
     std::string username;
+    std::string role;
   };
+
+  // How long a customer may take between its hello and support_request (§3.1).
+  static constexpr std::chrono::minutes request_deadline{30};
 
   websocket_session(tls_stream&& stream, std::shared_ptr<shared_state> state,
                     connection_limiter::slot slot, std::string peer, role r,
@@ -70,6 +86,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void close(shared_message close_reason) override;
   // live_connection
   void shut_down(protocol::close_code code, std::string_view message) override;
+  // console_feed::sink
+  void wake() override;
 
  private:
   struct outgoing {
@@ -84,6 +102,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_customer_message(const protocol::message_view& m);
   void on_viewer_message(const protocol::message_view& m);
   void start_viewer();
+  void start_console();
+  void on_customer_hello(const protocol::message_view& m);
+  void on_support_request(const protocol::message_view& m);
   // Refuses the peer: close_reason `code`, a log line, then the close handshake.
   void refuse(protocol::close_code code, std::string_view what, std::string_view detail);
   void close_locally(protocol::close_code code, std::string_view message);
@@ -105,6 +126,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::string request_id_;
   std::optional<session_hub::viewer_id> viewer_id_;
   bool customer_registered_ = false;
+  enum class phase { hello, request, filed } phase_ = phase::hello;
+  std::string paired_technician_;  // a session code paired this customer
+  std::string resume_id_, resume_token_;
+  boost::asio::steady_timer request_timer_;
+  std::optional<console_feed::conn_id> console_id_;
   static constexpr std::size_t read_chunk_bytes = 64 * 1024;
   bool type_checked_ = false;      // the current message's first byte has been looked at
   std::size_t message_limit_ = 0;  // header + the type's payload limit

@@ -29,7 +29,8 @@ TEST(route, the_known_routes) {
   EXPECT_EQ(kind("POST", "/api/login"), route_kind::login);
   EXPECT_EQ(kind("POST", "/api/logout"), route_kind::logout);
   EXPECT_EQ(kind("GET", "/api/me"), route_kind::me);
-  EXPECT_EQ(kind("GET", "/api/requests"), route_kind::requests);
+  EXPECT_EQ(kind("GET", "/api/requests"), route_kind::front_door);
+  EXPECT_EQ(kind("GET", "/ws/console"), route_kind::ws_console);
   EXPECT_EQ(kind("GET", "/ws/customer"), route_kind::ws_customer);
   auto v = route_request("GET", "/ws/view/0123456789abcdef0123456789abcdef", console_file);
   EXPECT_EQ(v.kind, route_kind::ws_view);
@@ -69,6 +70,41 @@ TEST(route, wrong_methods_are_refused) {
   EXPECT_EQ(kind("POST", "/index.html"), route_kind::method_not_allowed);
   EXPECT_EQ(kind("TRACE", "/"), route_kind::method_not_allowed);
   EXPECT_EQ(route_request("GET", "/api/logout", console_file).allow, "POST");
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(kind("GET", "/api/requests/" + id + "/take"), route_kind::method_not_allowed);
+  EXPECT_EQ(kind("DELETE", "/api/codes"), route_kind::method_not_allowed);
+  EXPECT_EQ(route_request("PUT", "/api/codes", console_file).allow, "GET, POST");
+  EXPECT_EQ(kind("GET", "/api/admin/queues/general"), route_kind::method_not_allowed);
+}
+
+TEST(route, front_door_actions) {
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  auto action = [](std::string_view method, const std::string& target) {
+    auto m = route_request(method, target, console_file);
+    return m.kind == route_kind::front_door ? m.action : std::string("-");
+  };
+  EXPECT_EQ(action("GET", "/api/requests"), "list");
+  EXPECT_EQ(action("GET", "/api/requests/" + id), "get");
+  for (std::string verb :
+       std::vector<std::string>{"take", "transfer", "invite", "notes", "resolve", "reopen"}) {
+    EXPECT_EQ(action("POST", "/api/requests/" + id + "/" + verb), verb);
+  }
+  EXPECT_EQ(route_request("POST", "/api/requests/" + id + "/take", console_file).request_id, id);
+  EXPECT_EQ(action("GET", "/api/codes"), "codes_list");
+  EXPECT_EQ(action("POST", "/api/codes"), "codes_create");
+  EXPECT_EQ(action("GET", "/api/admin/queues"), "queues_list");
+  EXPECT_EQ(action("POST", "/api/admin/queues"), "queues_create");
+  EXPECT_EQ(action("POST", "/api/admin/queues/team-2"), "queue_update");
+  EXPECT_EQ(route_request("POST", "/api/admin/queues/team-2", console_file).name, "team-2");
+  EXPECT_EQ(action("GET", "/api/admin/wizard"), "wizard_get");
+  EXPECT_EQ(action("POST", "/api/admin/wizard"), "wizard_set");
+  for (std::string t : std::vector<std::string>{
+           "/api/requests/" + id + "/take/x", "/api/requests/" + id + "/delete",
+           "/api/requests/" + id.substr(1), "/api/requests/" + id + "/", "/api/admin/queues/Upper",
+           "/api/admin/queues/a_b", "/api/codes/1", "/api/admin/wizard/1", "/ws/console/x"}) {
+    EXPECT_EQ(kind("POST", t), route_kind::not_found) << t;
+    EXPECT_EQ(kind("GET", t), route_kind::not_found) << t;
+  }
 }
 
 TEST(route, deny_by_default) {
@@ -180,6 +216,20 @@ TEST(json_messages, customer_hello_is_validated) {
   EXPECT_FALSE(parse_customer_hello(bytes(long_desc)));
   EXPECT_FALSE(parse_customer_hello(bytes("[1]")));
   EXPECT_FALSE(parse_customer_hello(bytes("{")));
+  // The front-door hello: no name; an optional code and resume.
+  auto plain = parse_customer_hello(bytes(R"({"protocol":1,"role":"customer"})"));
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->hello.code);
+  auto coded = parse_customer_hello(bytes(
+      R"({"protocol":1,"role":"customer","code":"482-913 205","resume":{"request_id":"0123456789abcdef0123456789abcdef","token":"fedcba9876543210fedcba9876543210"}})"));
+  ASSERT_TRUE(coded);
+  EXPECT_EQ(coded->hello.code, "482-913 205");
+  EXPECT_EQ(coded->hello.resume_id, "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(coded->hello.resume_token, "fedcba9876543210fedcba9876543210");
+  EXPECT_FALSE(parse_customer_hello(bytes(R"({"protocol":1,"role":"customer","code":5})")));
+  EXPECT_FALSE(parse_customer_hello(bytes(R"({"protocol":1,"role":"customer","resume":"x"})")));
+  EXPECT_FALSE(parse_customer_hello(
+      bytes(R"({"protocol":1,"role":"customer","resume":{"request_id":"ab","token":"cd"}})")));
 }
 
 TEST(json_messages, written_json_escapes_hostile_strings) {

@@ -138,6 +138,7 @@ class server_process {
   }
 
   unsigned short port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& fingerprint() const { return fingerprint_; }
   const fs::path& data_dir() const { return data_dir_; }
 

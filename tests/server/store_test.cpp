@@ -78,21 +78,145 @@ TEST_F(store_test, requests_get_random_ids_and_move_through_their_states) {
   EXPECT_TRUE(is_lower_hex(*a, 32));
   EXPECT_NE(*a, *b);
   EXPECT_EQ(db.find_request(*a)->state, "waiting");
-  EXPECT_TRUE(db.set_request_state(*a, "in_session", 102));
-  EXPECT_EQ(db.find_request(*a)->state, "in_session");
-  EXPECT_TRUE(db.set_request_state(*a, "ended", 103));
+  EXPECT_EQ(db.find_request(*a)->queue, "general");
+  std::string holder;
+  EXPECT_EQ(db.take_request(*a, "bob", 102, &holder), store::take_result::taken);
+  EXPECT_EQ(db.take_request(*a, "carol", 102, &holder), store::take_result::already_taken);
+  EXPECT_EQ(holder, "bob");
   auto r = db.find_request(*a);
-  EXPECT_EQ(r->state, "ended");
-  EXPECT_EQ(r->ended_at, 103);
-  EXPECT_FALSE(db.set_request_state(*a, "waiting", 104)) << "ended is final";
-  EXPECT_FALSE(db.set_request_state(*a, "bogus", 104));
+  EXPECT_EQ(r->state, "in_session");
+  EXPECT_EQ(r->technician, "bob");
+  EXPECT_EQ(r->taken_at, 102);
+  EXPECT_FALSE(db.set_request_state(*a, "ended", 103)) << "only a waiting request is abandoned";
+  EXPECT_TRUE(db.resolve_request(*a, 104));
+  r = db.find_request(*a);
+  EXPECT_EQ(r->state, "resolved");
+  EXPECT_EQ(r->resolved_at, 104);
+  EXPECT_FALSE(db.set_request_state(*a, "waiting", 105)) << "resolved changes only by reopen";
+  EXPECT_FALSE(db.set_request_state(*a, "bogus", 105));
+  EXPECT_TRUE(db.reopen_request(*a, 106));
+  r = db.find_request(*a);
+  EXPECT_EQ(r->state, "waiting");
+  EXPECT_FALSE(r->technician) << "back in its queue";
+  EXPECT_TRUE(db.resolve_request(*a, 107));
   // Listing: open ones and recently ended ones, newest first.
-  auto list = db.list_requests(103, 10);
+  auto list = db.list_requests(107, 10);
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].id, *b);
-  EXPECT_EQ(db.list_requests(104, 10).size(), 1u);
+  EXPECT_EQ(db.list_requests(108, 10).size(), 1u);
   EXPECT_EQ(db.end_open_requests(200), 1);
-  EXPECT_EQ(db.find_request(*b)->state, "ended");
+  EXPECT_EQ(db.find_request(*b)->state, "abandoned");
+  EXPECT_EQ(db.take_request(*b, "bob", 201, &holder), store::take_result::not_waiting);
+  EXPECT_EQ(db.take_request(std::string(32, 'f'), "bob", 201, &holder),
+            store::take_result::missing);
+}
+
+TEST_F(store_test, migration_2_keeps_version_1_rows_and_maps_ended_to_abandoned) {
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir / "visit.db").c_str(), &raw), SQLITE_OK);
+    const char* v1 = R"sql(
+      CREATE TABLE schema_version(version INTEGER NOT NULL);
+      INSERT INTO schema_version(version) VALUES(1);
+      CREATE TABLE users(id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'senior', 'technician')),
+        password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE support_requests(id TEXT PRIMARY KEY, name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('waiting', 'in_session', 'ended')),
+        created_at INTEGER NOT NULL, ended_at INTEGER);
+      CREATE INDEX support_requests_by_state ON support_requests(state, created_at);
+      INSERT INTO users(username, role, password_hash, created_at) VALUES('alice','admin','h',1);
+      INSERT INTO support_requests VALUES('0123456789abcdef0123456789abcdef','Ada','printer',
+        'ended', 10, 20);
+      INSERT INTO support_requests VALUES('fedcba9876543210fedcba9876543210','Bob','mail',
+        'waiting', 30, NULL);
+    )sql";
+    ASSERT_EQ(sqlite3_exec(raw, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  store db(dir / "visit.db");
+  EXPECT_EQ(db.schema_version(), store::current_schema_version);
+  EXPECT_EQ(db.user_count(), 1);
+  auto a = db.find_request("0123456789abcdef0123456789abcdef");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->state, "abandoned");
+  EXPECT_EQ(a->summary, "printer");
+  EXPECT_EQ(a->ended_at, 20);
+  EXPECT_EQ(a->queue, "general");
+  EXPECT_EQ(db.find_request("fedcba9876543210fedcba9876543210")->state, "waiting");
+  auto queues = db.list_queues();
+  ASSERT_EQ(queues.size(), 2u);
+  EXPECT_EQ(queues[0].name, "general");
+  EXPECT_EQ(queues[0].min_role, "technician");
+  EXPECT_EQ(queues[1].name, "senior");
+  EXPECT_EQ(queues[1].min_role, "senior");
+  EXPECT_FALSE(db.current_wizard());
+}
+
+TEST_F(store_test, notes_events_invites_queues_wizards_and_codes) {
+  store db(dir / "visit.db");
+  new_request nr;
+  nr.name = "Ada";
+  nr.summary = "printer prints blank pages";
+  nr.topic = "printing";
+  nr.queue = "direct";
+  nr.technician = "bob";
+  nr.via_code = true;
+  nr.answers_json = R"({"topic":"printing"})";
+  nr.collected_json = R"({"os":{"status":"left_out"}})";
+  nr.wizard_version = 3;
+  nr.resume_token_hash = sha256_hex("token");
+  auto id = db.create_request(nr, 50);
+  ASSERT_TRUE(id);
+  auto r = db.find_request(*id);
+  EXPECT_EQ(r->queue, "direct");
+  EXPECT_EQ(r->technician, "bob");
+  EXPECT_TRUE(r->via_code);
+  EXPECT_EQ(r->answers_json, nr.answers_json);
+  EXPECT_EQ(r->collected_json, nr.collected_json);
+  EXPECT_EQ(r->wizard_version, 3);
+  EXPECT_TRUE(db.resume_matches(*id, sha256_hex("token")));
+  EXPECT_FALSE(db.resume_matches(*id, sha256_hex("other")));
+  std::string holder;
+  EXPECT_EQ(db.take_request(*id, "carol", 51, &holder), store::take_result::already_taken)
+      << "a direct request is taken only by its technician";
+  EXPECT_EQ(holder, "bob");
+  EXPECT_EQ(db.take_request(*id, "bob", 52, &holder), store::take_result::taken);
+
+  EXPECT_TRUE(db.add_note(*id, "bob", "called back", 60));
+  EXPECT_EQ(db.note_count(*id), 1);
+  EXPECT_EQ(db.list_notes(*id)[0].text, "called back");
+  EXPECT_TRUE(db.add_event(*id, "bob", "take", 61));
+  EXPECT_EQ(db.list_events(*id).size(), 1u);
+  EXPECT_FALSE(db.is_invited(*id, "carol"));
+  EXPECT_TRUE(db.add_invite(*id, "carol", "bob", 62));
+  EXPECT_TRUE(db.add_invite(*id, "carol", "bob", 63)) << "inviting twice is harmless";
+  EXPECT_TRUE(db.is_invited(*id, "carol"));
+
+  EXPECT_EQ(db.add_queue({"printers", "Printers", "technician"}), store::add_result::added);
+  EXPECT_EQ(db.add_queue({"printers", "Again", "technician"}), store::add_result::duplicate);
+  EXPECT_EQ(db.add_queue({"x", "X", "king"}), store::add_result::failed);
+  EXPECT_TRUE(db.update_queue({"printers", "Printing", "senior"}));
+  EXPECT_EQ(db.find_queue("printers")->min_role, "senior");
+  EXPECT_TRUE(db.move_to_queue(*id, "printers", 70));
+  r = db.find_request(*id);
+  EXPECT_EQ(r->queue, "printers");
+  EXPECT_EQ(r->state, "waiting");
+  EXPECT_FALSE(r->technician);
+
+  EXPECT_FALSE(db.current_wizard());
+  EXPECT_EQ(db.add_wizard("{\"a\":1}", "alice", 80), 1);
+  EXPECT_EQ(db.add_wizard("{\"a\":2}", "alice", 81), 2);
+  EXPECT_EQ(db.current_wizard()->version, 2);
+  EXPECT_EQ(db.find_wizard(1)->json, "{\"a\":1}");
+
+  EXPECT_TRUE(db.add_code("h1", "bob", 100, 700));
+  EXPECT_EQ(db.live_code_count("bob", 100), 1);
+  EXPECT_FALSE(db.consume_code("h1", 700)) << "expired at expires_at";
+  EXPECT_EQ(db.consume_code("h1", 699), "bob");
+  EXPECT_FALSE(db.consume_code("h1", 699)) << "single use";
+  EXPECT_EQ(db.live_code_count("bob", 100), 0);
 }
 
 TEST_F(store_test, hostile_strings_are_stored_byte_exact) {
