@@ -43,7 +43,7 @@ test('routes: probe in the hash query', () => {
 
 test('routes: hostile or malformed ids are refused', () => {
   for (const h of ['#/session/', '#/session/..%2f..%2fapi', '#/session/a%20b', '#/session/<script>',
-    `#/session/${'a'.repeat(65)}`, '#/session/a/b', '#/admin', '#/session/%2e%2e']) {
+    `#/session/${'a'.repeat(65)}`, '#/session/a/b', '#/admin/secrets', '#/request/<x>', '#/session/%2e%2e']) {
     assert.equal(parseRoute(h).name, 'unknown', h);
   }
   assert.equal(isValidRequestId(ID), true);
