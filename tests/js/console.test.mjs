@@ -194,7 +194,7 @@ test('api: me, login, requests and logout with the CSRF token', async () => {
   assert.equal(await api.me(), null);
   await assert.rejects(api.requests(), (e) => e instanceof ApiError && e.status === 401);
   await assert.rejects(api.login('alice', 'nope'), (e) => e.status === 401 && e.message === 'invalid credentials');
-  assert.deepEqual(await api.login('alice', 'pw'), { username: 'alice', role: 'technician' });
+  assert.deepEqual(await api.login('alice', 'pw'), { username: 'alice', role: 'technician', totp_enabled: false });
   assert.equal(api.csrf, 'T2');
   const loginCall = f.calls.find((c) => c.path === '/api/login' && JSON.parse(c.init.body).password === 'pw');
   assert.equal(loginCall.init.headers['Content-Type'], 'application/json');

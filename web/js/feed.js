@@ -36,10 +36,12 @@ export function normalizeSummary(raw) {
 
 /** Orders requests: waiting first, then in session, then ended; oldest first within a state. */
 export function compareRequests(a, b) {
-  const ra = STATE_RANK.has(a.state) ? STATE_RANK.get(a.state) : STATES.length;
-  const rb = STATE_RANK.has(b.state) ? STATE_RANK.get(b.state) : STATES.length;
+  // Resolved and abandoned share a rank: ended requests are ordered by when they ended.
+  const rank = (s) => (STATE_RANK.has(s) ? Math.min(STATE_RANK.get(s), 2) : STATES.length);
+  const ra = rank(a.state);
+  const rb = rank(b.state);
   if (ra !== rb) return ra - rb;
-  const ended = ra >= 2;
+  const ended = ra === 2;
   const ta = ended ? a.updated_at : a.created_at;
   const tb = ended ? b.updated_at : b.created_at;
   const na = Number.isNaN(ta) ? Infinity : ta;

@@ -50,7 +50,8 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
       el('th', { scope: 'col', text: 'State' }),
       el('th', { scope: 'col', text: 'Technician' }),
       el('th', { scope: 'col', text: 'Waiting' }),
-      el('th', { scope: 'col', className: 'col-actions' }, el('span', { className: 'visually-hidden', text: 'Actions' })))));
+      el('th', { scope: 'col', className: 'col-actions' }, el('span', { className: 'visually-hidden', text: 'Actions' })))),
+    tbody);
   const empty = el('div', { className: 'empty-state' },
     el('p', { className: 'empty-title', text: 'No support requests here' }),
     el('p', { className: 'muted', id: 'empty-detail', text: 'New support requests appear here as soon as a customer files one.' }));
