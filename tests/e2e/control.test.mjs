@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   proc, stopAll, tempDir, startXvfb, startServer, startClient, launchBrowser, login, binDir,
-  toolDir, median, percentile,
+  toolDir, median, percentile, waitFiled, takeAndOpen, openGiven, pageApi,
 } from './lib/harness.mjs';
 
 const run = promisify(execFile);
@@ -40,7 +40,7 @@ before(async () => {
   server = await startServer({ users: [['alice', 'technician'], ['bob', 'technician']] });
   ctlSocket = path.join(tempDir('ctl'), 'ctl.sock');
   client = startClient(server, x.display, { extra: ['--ctl-socket', ctlSocket] });
-  [, requestId] = await client.waitFor(/support request ([0-9a-f]{32})/);
+  requestId = await waitFiled(client);
   await client.waitFor(/control socket \//);
   browser = await launchBrowser();
 });
@@ -59,12 +59,17 @@ async function ctl(...args) {
   }
 }
 
+// alice takes the request (Take in the Call Manager opens the session); bob, a technician
+// too, joins only after alice invited him (escalation, docs/protocol.md §8.2).
 async function openSession(username) {
   const p = await login(browser, server, username);
-  const row = p.locator(`[data-request-id="${requestId}"]`);
-  await row.waitFor({ timeout: 10000 });
-  await row.locator('button').first().click();
-  await p.locator('[data-state="live"]').waitFor({ timeout: 10000 });
+  if (username === 'alice') {
+    await takeAndOpen(p, requestId);
+  } else {
+    const r = await pageApi(alice, 'POST', `/api/requests/${requestId}/invite`, { technician: username });
+    assert.equal(r.status, 204, `invite ${username}: ${r.status} ${r.text}`);
+    await openGiven(p, requestId);
+  }
   await p.waitForFunction(() => window.visitViewer.state() === 'live');
   return p;
 }
