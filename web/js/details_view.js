@@ -103,10 +103,18 @@ export function mountDetails(container, { id, api, feed, me, actions }) {
     const ended = req.state === 'resolved' || req.state === 'abandoned';
     const manager = req.technician === me.username || me.role === 'senior' || me.role === 'admin';
     takeBtn.hidden = !(req.state === 'waiting' && (!req.technician || req.technician === me.username));
-    openBtn.hidden = !mayOpen(req, me);
+    openBtn.hidden = !(mayOpen(req, me) || (req.state === 'in_session' && invitedMe()));
     reopenBtn.hidden = !(ended && manager);
     root.querySelector('#manage-card').hidden = ended || !manager;
     fillQueues(req.queue);
+  }
+
+  // An invited technician is given the session too (§8.2); the summary does not say so, the
+  // request's history does ("invited NAME"). The server decides either way.
+  function invitedMe() {
+    const events = detail && Array.isArray(detail.events) ? detail.events : [];
+    return events.some((e) => e && typeof e.what === 'string' && /invit/i.test(e.what)
+      && e.what.split(/[^A-Za-z0-9._@-]+/).includes(me.username));
   }
 
   function fillQueues(currentQueue) {
