@@ -52,6 +52,7 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
       el('th', { scope: 'col', text: 'Waiting' }),
       el('th', { scope: 'col', className: 'col-actions' }, el('span', { className: 'visually-hidden', text: 'Actions' })))),
     tbody);
+  const connecting = el('p', { className: 'muted loading', id: 'feed-waiting', text: 'Connecting to the live feed…' });
   const empty = el('div', { className: 'empty-state' },
     el('p', { className: 'empty-title', text: 'No support requests here' }),
     el('p', { className: 'muted', id: 'empty-detail', text: 'New support requests appear here as soon as a customer files one.' }));
@@ -66,7 +67,7 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
       el('label', { className: 'filter' }, el('span', { text: 'State' }), stateSel),
       el('label', { className: 'filter filter-grow' }, el('span', { text: 'Search' }), search)),
     notice,
-    el('div', { className: 'card table-card' }, el('div', { className: 'table-scroll' }, table), empty));
+    el('div', { className: 'card table-card' }, el('div', { className: 'table-scroll' }, table), empty, connecting));
   container.appendChild(root);
 
   const rows = new Map(); // id → entry
@@ -151,8 +152,9 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
   function fillQueues() {
     const want = filter.queue;
     const names = feed.queueNames();
-    const current = [...queueSel.options].map((o) => o.value).join('\n');
-    const next = ['', ...names.map((q) => q.name)].join('\n');
+    const current = [...queueSel.options].map((o) => `${o.value}\t${o.textContent}`).join('\n');
+    const next = [['', 'All queues'], ...names.map((q) => [q.name, q.title === q.name ? q.name : `${q.title} (${q.name})`])]
+      .map(([v, t]) => `${v}\t${t}`).join('\n');
     if (current !== next) {
       while (queueSel.firstChild) queueSel.removeChild(queueSel.firstChild);
       queueSel.appendChild(el('option', { value: '', text: 'All queues' }));
@@ -188,6 +190,7 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
     const total = feed.requests.size;
     setText(count, n === total ? `${n} ${n === 1 ? 'request' : 'requests'}` : `${n} of ${total} requests`);
     empty.hidden = n !== 0 || !feed.snapshotted;
+    connecting.hidden = feed.snapshotted;
     table.hidden = n === 0;
   }
 
