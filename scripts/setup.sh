@@ -9,7 +9,7 @@ apt_packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format clang-tidy
   # libraries (Boost 1.81 components by name: the default libboost-all-dev is 1.74)
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libboost-program-options1.81-dev
-  libssl-dev libsodium-dev libsqlite3-dev libzstd-dev zstd zlib1g-dev
+  libssl-dev libsodium-dev libsqlite3-dev libzstd-dev zstd zlib1g-dev libqrencode-dev
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev libxi-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # a desktop for tests and the demo
@@ -18,6 +18,8 @@ apt_packages=(
   chromium
   # tools used by tests
   openssl procps iproute2 curl
+  # decoding the TOTP enrolment QR code in a unit test (SVG -> PNG -> text)
+  librsvg2-bin zbar-tools
 )
 
 missing=()

@@ -1,10 +1,14 @@
 #include "client/client_app.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <csignal>
+#include <iostream>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -14,9 +18,11 @@
 #include "client/ctl_socket.hpp"
 #include "client/customer_session.hpp"
 #include "client/frame_pipeline.hpp"
+#include "client/headless_wizard.hpp"
 #include "client/input_sink.hpp"
 #include "client/uplink_mailbox.hpp"
 #include "client/x11_input_sink.hpp"
+#include "collect/collect.hpp"
 #include "net/direct_dialer.hpp"
 
 #ifndef VISIT_VERSION
@@ -26,6 +32,38 @@
 namespace visit::client {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// Where the wizard thread hands its outcome: the io_context while run_client() runs, nothing
+// after. The thread may outlive run_client() (blocked on the terminal when a signal ends the
+// client), so it holds this by shared_ptr and copies of everything else.
+struct wizard_handoff {
+  std::mutex mutex;
+  asio::io_context* io = nullptr;               // guarded by mutex; null once run_client() returns
+  std::function<void(wizard_outcome)> deliver;  // runs on the io thread
+};
+
+void start_wizard_thread(std::shared_ptr<wizard_handoff> handoff, boost::json::object definition,
+                         std::int64_t version, wizard_inputs inputs) {
+  std::thread([handoff, definition = std::move(definition), version,
+               inputs = std::move(inputs)]() mutable {
+    wizard_terminal terminal{std::cin, std::cout, isatty(STDIN_FILENO) == 1,
+                             [](const std::string& line) { log_line(line); },
+                             [](const boost::json::object& spec) {
+                               collect::context context;
+                               return collect::run(spec, context, collect::limits{});
+                             }};
+    wizard_outcome outcome = run_headless_wizard(definition, version, inputs, terminal);
+    std::lock_guard lock(handoff->mutex);
+    if (handoff->io == nullptr) return;
+    asio::post(*handoff->io, [handoff, outcome = std::move(outcome)]() mutable {
+      handoff->deliver(std::move(outcome));
+    });
+  }).detach();
+}
+
+}  // namespace
 
 const char* client_version() {
   return VISIT_VERSION;
@@ -55,9 +93,19 @@ int run_client(const client_options& options) {
 
   session_config config;
   config.server = options.server;
-  config.identity.name = options.name;
-  config.identity.description = options.description;
   config.identity.client = std::string("visit-client/") + client_version();
+  config.identity.code = options.code;
+  auto handoff = std::make_shared<wizard_handoff>();
+  handoff->io = &io;
+  std::function<void(int, const char*)> end_client;  // set below, once everything exists
+  config.on_wizard = [handoff, &options](const server_event& welcome) {
+    start_wizard_thread(handoff, welcome.wizard, welcome.wizard_version, options.wizard);
+  };
+  std::string fatal_reason;
+  config.on_fatal = [&end_client, &fatal_reason](int code, const std::string& why) {
+    fatal_reason = why;
+    if (end_client) end_client(code, "the server ended the request");
+  };
   customer_session session(io, tls, options.trust, dialer, std::move(config), mailbox);
 
   // Access control: Read-Only until the customer grants locally (ctl socket). Accepted input
@@ -119,6 +167,14 @@ int run_client(const client_options& options) {
       io.stop();
     });
   };
+  end_client = begin_shutdown;
+  handoff->deliver = [&](wizard_outcome outcome) {
+    if (outcome.exit_code != 0) {
+      for (const auto& line : outcome.messages) log_line(line);
+      return begin_shutdown(outcome.exit_code, "nothing was sent");
+    }
+    session.submit(std::move(outcome.payload));
+  };
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
@@ -144,11 +200,16 @@ int run_client(const client_options& options) {
   session.start();
   io.run();
 
+  {
+    std::lock_guard lock(handoff->mutex);
+    handoff->io = nullptr;
+  }
   mailbox.stop();
   capture_thread.join();
   const auto& s = pipeline.stats();
   log_line("stopped: " + std::to_string(s.frames) + " frames, " + std::to_string(s.tiles) +
            " tiles, " + std::to_string(s.frame_bytes) + " bytes sent");
+  if (!fatal_reason.empty()) log_line("exit " + std::to_string(exit_code) + ": " + fatal_reason);
   return exit_code;
 }
 

@@ -1,5 +1,6 @@
 #include "client/client_options.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "protocol/message.hpp"
@@ -17,7 +18,8 @@ parse_outcome fail(std::string error) {
 
 std::string usage() {
   return "usage: visit-client --headless --server https://HOST[:PORT] [--ca FILE | --pin SHA256]\n"
-         "                    --name TEXT [--description TEXT] [--display :N]\n"
+         "                    --name TEXT [--code DIGITS] [--answers FILE] [--answer ID=VALUE]...\n"
+         "                    [--leave-out ID,...] [--review | --yes] [--display :N]\n"
          "  --server URL      the support organisation's visit-server\n"
          "  --ca FILE         trust only the CA certificate(s) in FILE (PEM); the host name\n"
          "                    must match the server's certificate\n"
@@ -25,7 +27,16 @@ std::string usage() {
          "                    (64 hex digits, colons allowed), as visit-server prints it\n"
          "                    without either: the system's CA store and a host name check\n"
          "  --name TEXT       your name, shown to the technicians (1..128 bytes)\n"
-         "  --description TEXT  what you need help with (up to 2048 bytes)\n"
+         "  --code DIGITS     the session code a technician read out to you (9 digits,\n"
+         "                    e.g. 482-913-205): connects you to that technician\n"
+         "  --answers FILE    answers to the support wizard: a JSON object question id -> text\n"
+         "  --answer ID=VALUE one answer (repeatable; wins over --answers)\n"
+         "  --description TEXT  fills the wizard's one-line summary question\n"
+         "  --leave-out ID,...  system information not to send (collector ids, e.g. packages)\n"
+         "  --review          print exactly what will be sent, then ask before sending\n"
+         "                    (the default when stdin is a terminal)\n"
+         "  --yes             send without asking (scripted use; nothing is sent without a\n"
+         "                    terminal unless --yes is given)\n"
          "  --display :N      the X display to share (default: $DISPLAY)\n"
          "  --headless        run without a window (the only face in this build)\n"
          "  --ctl-socket PATH the local control socket (default "
@@ -100,7 +111,45 @@ parse_outcome parse_client_options(std::span<const std::string_view> args) {
     } else if (arg == "--description") {
       const auto v = value();
       if (!v) return fail("--description needs a value");
-      o.description = std::string(*v);
+      o.wizard.description = std::string(*v);
+    } else if (arg == "--code") {
+      const auto v = value();
+      if (!v) return fail("--code needs the 9-digit session code");
+      std::string digits;
+      for (const char c : *v) {
+        if (c == ' ' || c == '-') continue;
+        digits += c;
+      }
+      if (digits.size() != 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+        return fail("--code must be 9 digits (spaces and dashes are ignored), e.g. 482-913-205");
+      o.code = std::move(digits);
+    } else if (arg == "--answers") {
+      const auto v = value();
+      if (!v || v->empty()) return fail("--answers needs a file");
+      o.wizard.answers_file = std::string(*v);
+    } else if (arg == "--answer") {
+      const auto v = value();
+      const auto eq = v ? v->find('=') : std::string_view::npos;
+      if (!v || eq == 0 || eq == std::string_view::npos)
+        return fail("--answer takes ID=VALUE, e.g. --answer topic=printing");
+      o.wizard.answers.emplace_back(std::string(v->substr(0, eq)), std::string(v->substr(eq + 1)));
+    } else if (arg == "--leave-out") {
+      const auto v = value();
+      if (!v || v->empty()) return fail("--leave-out needs collector ids, e.g. packages,journal");
+      std::string_view rest = *v;
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const auto id = rest.substr(0, comma);
+        if (!id.empty()) o.wizard.leave_out.emplace_back(id);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    } else if (arg == "--review") {
+      if (!flag_only()) return fail("--review takes no value");
+      o.wizard.review = true;
+    } else if (arg == "--yes") {
+      if (!flag_only()) return fail("--yes takes no value");
+      o.wizard.yes = true;
     } else if (arg == "--display") {
       const auto v = value();
       if (!v || v->empty()) return fail("--display needs a display name such as :1");
@@ -137,10 +186,18 @@ parse_outcome parse_client_options(std::span<const std::string_view> args) {
       !protocol::is_valid_utf8(o.name)) {
     return fail("--name must be 1 to 128 bytes of UTF-8");
   }
-  if (o.description.size() > protocol::max_description_bytes ||
-      !protocol::is_valid_utf8(o.description)) {
+  if (std::any_of(o.name.begin(), o.name.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return fail("--name must not contain control characters");
+  }
+  if (o.wizard.description.size() > protocol::max_description_bytes ||
+      !protocol::is_valid_utf8(o.wizard.description)) {
     return fail("--description must be at most 2048 bytes of UTF-8");
   }
+  for (const auto& [id, answer] : o.wizard.answers) {
+    if (!protocol::is_valid_utf8(answer)) return fail("--answer " + id + ": not valid UTF-8");
+  }
+  o.wizard.name = o.name;
   o.trust.mode = have_pin  ? net::trust_mode::pinned
                  : have_ca ? net::trust_mode::ca_file
                            : net::trust_mode::system_store;

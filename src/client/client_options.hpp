@@ -1,7 +1,8 @@
 // visit-client's command line:
 //   visit-client --headless --server https://HOST[:PORT] [--ca FILE | --pin SHA256HEX]
-//                --name TEXT [--description TEXT] [--display :N] [--ctl-socket PATH]
-//                [--local-input revoke|pause:SECONDS]
+//                --name TEXT [--code 482-913-205] [--answers FILE] [--answer ID=VALUE]...
+//                [--description TEXT] [--leave-out ID[,ID...]] [--review] [--yes]
+//                [--display :N] [--ctl-socket PATH] [--local-input revoke|pause:SECONDS]
 //   visit-client ctl status|revoke|grant [--to ID] [--socket PATH]   (ctl_socket.hpp)
 // Options take their value as the next argument or after '=' (--name=Ada).
 // Thread-safety: pure.
@@ -11,6 +12,7 @@
 #include <span>
 #include <string>
 
+#include "client/headless_wizard.hpp"
 #include "net/server_address.hpp"
 #include "net/tls_verification.hpp"
 
@@ -21,7 +23,8 @@ struct client_options {
   net::server_address server;
   net::trust_config trust;  // system store unless --ca or --pin
   std::string name;
-  std::string description;
+  std::string code;        // --code: 9 digits (spaces and dashes removed), or empty
+  wizard_inputs wizard;    // name, description, answers, leave-out, review, yes
   std::string display;     // empty: $DISPLAY
   std::string ctl_socket;  // empty: default_ctl_socket_path()
   // Local input during Full-Access: 0 returns to Read-Only, else pauses remote input so long.

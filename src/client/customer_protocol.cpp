@@ -6,6 +6,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "wizard/wizard.hpp"
+
 namespace visit::client {
 namespace {
 
@@ -62,15 +64,23 @@ void put_sequence(std::vector<std::uint8_t>& message, std::uint32_t seq) {
 
 }  // namespace
 
-std::vector<std::uint8_t> customer_protocol::hello() {
+std::vector<std::uint8_t> customer_protocol::hello(const resume_ticket* resume) {
   json::object o;
   o["protocol"] = protocol::version;
   o["role"] = "customer";
-  o["name"] = identity_.name;
-  o["description"] = identity_.description;
   o["client"] = identity_.client;
+  if (resume != nullptr) {
+    o["resume"] = {{"request_id", resume->request_id}, {"token", resume->token}};
+  } else if (!identity_.code.empty()) {
+    o["code"] = identity_.code;
+  }
   return protocol::make_json_message(message_type::hello, next_out_++, protocol::now_us(),
                                      json::serialize(o));
+}
+
+std::vector<std::uint8_t> customer_protocol::support_request(std::string_view json) {
+  return protocol::make_json_message(protocol::request_type::support_request, next_out_++,
+                                     protocol::now_us(), json);
 }
 
 void customer_protocol::stamp(std::vector<std::uint8_t>& message, bool is_frame) {
@@ -105,6 +115,12 @@ server_event customer_protocol::on_message(std::span<const std::uint8_t> bytes, 
   if (m.hdr.type == message_type::close_reason) return on_close_reason(m.payload);
   if (!welcomed_ && m.hdr.type != message_type::hello) {
     return refuse(close_code::protocol_error, "message before the server's hello");
+  }
+  if (m.hdr.type == protocol::request_type::request_filed) return on_request_filed(m.payload);
+  if (!filed_ && m.hdr.type != message_type::hello) {
+    return refuse(
+        close_code::protocol_error,
+        "message type " + std::to_string(static_cast<int>(m.hdr.type)) + " before request_filed");
   }
   if (m.hdr.type == protocol::control_type::control_request) return on_control_request(m.payload);
   if (m.hdr.type == protocol::control_type::input ||
@@ -184,10 +200,6 @@ server_event customer_protocol::on_hello(std::span<const std::uint8_t> payload) 
     return refuse(close_code::version_mismatch,
                   "server speaks protocol " + std::to_string(*version));
   }
-  const json::string* id = string_member(o, "request_id");
-  if (id == nullptr || id->size() != request_id_length || !is_hex(*id)) {
-    return refuse(close_code::protocol_error, "hello: request_id is not 32 hex digits");
-  }
   std::uint32_t credit = protocol::credit_frames;
   if (o.contains("credit")) {
     const auto c = int_member(o, "credit");
@@ -196,16 +208,85 @@ server_event customer_protocol::on_hello(std::span<const std::uint8_t> payload) 
     }
     credit = std::min<std::uint32_t>(static_cast<std::uint32_t>(*c), protocol::credit_frames);
   }
-  welcomed_ = true;
+  const auto wizard_version = int_member(o, "wizard_version");
+  if (!wizard_version || *wizard_version < 1) {
+    return refuse(close_code::protocol_error, "hello: wizard_version is not a positive integer");
+  }
+  const json::value* wizard = o.if_contains("wizard");
+  if (wizard == nullptr) return refuse(close_code::protocol_error, "hello: no wizard definition");
   server_event e;
+  if (const json::value* paired = o.if_contains("paired_with")) {
+    const json::object* p = paired->if_object();
+    const json::string* pid = p != nullptr ? string_member(*p, "id") : nullptr;
+    const json::string* pname = p != nullptr ? string_member(*p, "name") : nullptr;
+    if (pid == nullptr || pname == nullptr || !protocol::is_valid_technician_id(*pid) ||
+        pname->empty() || pname->size() > protocol::max_technician_name_bytes) {
+      return refuse(close_code::protocol_error, "hello: bad paired_with technician");
+    }
+    e.technician_id = std::string(pid->data(), pid->size());
+    e.technician_name = std::string(pname->data(), pname->size());
+  }
+  welcomed_ = true;
+  // The customer only answers a definition that makes sense (the server should never send
+  // another); queues are the server's business, so any well-formed queue name passes here.
+  auto problems = wizard::validate_definition(*wizard, {});
+  if (!problems.empty()) {
+    server_event bad;
+    bad.what = server_event::kind::bad_wizard;
+    bad.problems = std::move(problems);
+    return bad;
+  }
   e.what = server_event::kind::welcome;
   const json::value* ac = o.if_contains("access_control");
   e.access_control = ac != nullptr && ac->is_bool() && ac->get_bool();
-  e.request_id = std::string(id->data(), id->size());
-  std::transform(e.request_id.begin(), e.request_id.end(), e.request_id.begin(), [](char c) {
-    return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
+  e.wizard = wizard->get_object();
+  e.wizard_version = *wizard_version;
   e.credit = credit;
+  return e;
+}
+
+server_event customer_protocol::on_request_filed(std::span<const std::uint8_t> payload) {
+  if (filed_) return refuse(close_code::protocol_error, "second request_filed");
+  json::value v;
+  if (!parse_object(payload, v))
+    return refuse(close_code::protocol_error, "request_filed: bad JSON");
+  const json::object& o = v.get_object();
+  const auto hex_id = [&](std::string_view key) -> std::optional<std::string> {
+    const json::string* s = string_member(o, key);
+    if (s == nullptr || s->size() != request_id_length || !is_hex(*s)) return std::nullopt;
+    std::string out(s->data(), s->size());
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+      return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    return out;
+  };
+  const auto id = hex_id("request_id");
+  if (!id)
+    return refuse(close_code::protocol_error, "request_filed: request_id is not 32 hex digits");
+  server_event e;
+  e.what = server_event::kind::filed;
+  e.request_id = *id;
+  if (o.contains("resume_token")) {
+    const auto token = hex_id("resume_token");
+    if (!token) return refuse(close_code::protocol_error, "request_filed: bad resume_token");
+    e.resume_token = *token;
+  }
+  const json::string* queue = string_member(o, "queue");
+  if (queue == nullptr || queue->empty() || queue->size() > 32 || !protocol::is_valid_utf8(*queue))
+    return refuse(close_code::protocol_error, "request_filed: bad queue");
+  e.queue = std::string(queue->data(), queue->size());
+  if (const json::value* t = o.if_contains("technician"); t != nullptr && !t->is_null()) {
+    const json::object* to = t->if_object();
+    const json::string* tid = to != nullptr ? string_member(*to, "id") : nullptr;
+    const json::string* tname = to != nullptr ? string_member(*to, "name") : nullptr;
+    if (tid == nullptr || tname == nullptr || !protocol::is_valid_technician_id(*tid) ||
+        tname->empty() || tname->size() > protocol::max_technician_name_bytes) {
+      return refuse(close_code::protocol_error, "request_filed: bad technician");
+    }
+    e.technician_id = std::string(tid->data(), tid->size());
+    e.technician_name = std::string(tname->data(), tname->size());
+  }
+  filed_ = true;
   return e;
 }
 

@@ -1,8 +1,11 @@
-// The customer's side of the protocol on one connection, without I/O: builds the hello,
-// numbers outgoing messages, and validates every incoming message (docs/protocol.md §3),
+// The customer's side of the protocol on one connection, without I/O: builds the hello (with
+// a session code or a resume ticket) and the support_request, numbers outgoing messages, and
+// validates every incoming message (docs/protocol.md §3) — the server's hello with its wizard
+// definition (checked with visit_wizard), request_filed, then the session's messages —
 // turning it into an event for the session or into a refusal that closes the connection.
 // Thread-safety: none; owned by the network thread. One instance per connection.
 #pragma once
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -15,14 +18,21 @@
 namespace visit::client {
 
 struct customer_identity {
-  std::string name;         // 1..128 bytes of UTF-8 (checked by the caller)
-  std::string description;  // 0..2048 bytes of UTF-8 (checked by the caller)
-  std::string client;       // "visit-client/<version>"
+  std::string client;  // "visit-client/<version>"
+  std::string code;    // a session code, 9 digits (checked by the caller), or empty
+};
+
+// What request_filed gave, to re-attach the same request after a network drop (§3.1).
+struct resume_ticket {
+  std::string request_id;  // 32 lower-case hex
+  std::string token;       // 32 lower-case hex
 };
 
 struct server_event {
   enum class kind {
-    welcome,          // the server's hello: request_id, credit
+    welcome,          // the server's hello: credit, wizard, wizard_version, technician_* (paired)
+    bad_wizard,       // the server's hello carried an invalid wizard: problems (fatal)
+    filed,            // request_filed: request_id, queue, technician_* (or empty), resume_token
     viewers,          // count
     acked,            // released frames
     closing,          // the server's close_reason: code, text (raw; log through printable())
@@ -44,14 +54,22 @@ struct server_event {
   std::string technician_id;
   std::string technician_name;
   std::vector<protocol::input_event> events;
+  boost::json::object wizard;         // welcome: the definition, valid per §10.1
+  std::int64_t wizard_version = 0;    // welcome
+  std::vector<std::string> problems;  // bad_wizard
+  std::string queue;                  // filed
+  std::string resume_token;           // filed
 };
 
 class customer_protocol {
  public:
   explicit customer_protocol(const customer_identity& identity) : identity_(identity) {}
 
-  // The first message of the connection (sequence 1).
-  std::vector<std::uint8_t> hello();
+  // The first message of the connection (sequence 1): with `resume` when the request was
+  // filed on an earlier connection, else with the identity's code, if any.
+  std::vector<std::uint8_t> hello(const resume_ticket* resume = nullptr);
+  // The support_request carrying `json` (the confirmed payload, sent byte-exact).
+  std::vector<std::uint8_t> support_request(std::string_view json);
   // Gives a whole message built with sequence 0 its sequence number; counts frames in the
   // send window.
   void stamp(std::vector<std::uint8_t>& message, bool is_frame);
@@ -64,10 +82,13 @@ class customer_protocol {
   server_event on_message(std::span<const std::uint8_t> bytes, bool binary);
 
   bool welcomed() const { return welcomed_; }
+  // request_filed arrived: the session (screen, access control) may begin.
+  bool filed() const { return filed_; }
   const send_window& window() const { return window_; }
 
  private:
   server_event on_hello(std::span<const std::uint8_t> payload);
+  server_event on_request_filed(std::span<const std::uint8_t> payload);
   server_event on_viewers(std::span<const std::uint8_t> payload);
   server_event on_close_reason(std::span<const std::uint8_t> payload);
   server_event on_frame_ack(std::span<const std::uint8_t> payload);
@@ -78,6 +99,7 @@ class customer_protocol {
   std::uint32_t next_out_ = 1;
   std::uint32_t next_in_ = 1;
   bool welcomed_ = false;
+  bool filed_ = false;
   send_window window_;
 };
 

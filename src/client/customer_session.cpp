@@ -75,7 +75,8 @@ void customer_session::connect() {
 
 void customer_session::on_open() {
   protocol_.emplace(config_.identity);
-  connection_->send(protocol_->hello());
+  request_sent_ = false;
+  connection_->send(protocol_->hello(resume_ ? &*resume_ : nullptr));
   hello_timer_.expires_after(config_.hello_timeout);
   hello_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || !protocol_ || protocol_->welcomed()) return;
@@ -93,11 +94,40 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
       return refuse(e.code, e.text);
     case server_event::kind::welcome:
       hello_timer_.cancel();
+      credit_ = e.credit;
+      server_access_control_ = e.access_control;
+      if (!e.technician_id.empty())
+        log_line("paired with technician " + printable(e.technician_name, 128));
+      if (payload_) return send_request();
+      if (!wizard_started_) {
+        wizard_started_ = true;
+        log_line("wizard \"" +
+                 printable(e.wizard.contains("title") && e.wizard.at("title").is_string()
+                               ? std::string_view(e.wizard.at("title").get_string())
+                               : std::string_view(),
+                           200) +
+                 "\" (version " + std::to_string(e.wizard_version) + ")");
+        if (config_.on_wizard) config_.on_wizard(e);
+      }
+      return;
+    case server_event::kind::bad_wizard:
+      hello_timer_.cancel();
+      log_line("the server's support wizard is invalid; nothing was sent:");
+      for (const auto& p : e.problems) log_line("  " + printable(p));
+      refuse(protocol::close_code::protocol_error, "invalid wizard definition");
+      return fatal(exit_request_refused, "the server's support wizard is invalid");
+    case server_event::kind::filed:
+      hello_timer_.cancel();
       welcomed_at_ = std::chrono::steady_clock::now();
       request_id_ = e.request_id;
+      if (!e.resume_token.empty()) resume_ = resume_ticket{e.request_id, e.resume_token};
       log_line("support request " + e.request_id);
-      mailbox_.connection_opened(e.credit);
-      server_access_control_ = e.access_control;
+      if (!e.technician_id.empty()) {
+        log_line("You are connected to technician " + printable(e.technician_name, 128));
+      } else {
+        log_line("Your request is queued in " + printable(e.queue, 64));
+      }
+      mailbox_.connection_opened(credit_);
       if (access_ != nullptr) access_->on_connected();  // always Read-Only, never resumed
       return pump();
     case server_event::kind::viewers:
@@ -116,6 +146,15 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
       server_reason_ =
           printable(e.code_text, 32) + (e.text.empty() ? "" : ": " + printable(e.text));
       log_line("the server is closing the connection: " + server_reason_);
+      if (e.code_text == "code_refused") {
+        return fatal(exit_code_refused,
+                     "the session code was not accepted (wrong, expired or already used): ask "
+                     "the technician for a new one");
+      }
+      if (e.code_text == "invalid_request") {
+        return fatal(exit_request_refused, "the server refused the request: " + printable(e.text));
+      }
+      if (e.code_text == "resolved") return fatal(0, "your request was resolved");
       return;
     case server_event::kind::control_request:
     case server_event::kind::input:
@@ -125,13 +164,42 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
   }
 }
 
+void customer_session::submit(std::string payload) {
+  if (payload_ || stopping_) return;
+  payload_ = std::move(payload);
+  if (connection_ && protocol_ && protocol_->welcomed() && !request_sent_) send_request();
+}
+
+void customer_session::send_request() {
+  if (!connection_ || !protocol_ || !payload_ || request_sent_) return;
+  request_sent_ = true;
+  log_line("sending the support request (" + std::to_string(payload_->size()) + " bytes)");
+  connection_->send(protocol_->support_request(*payload_));
+  hello_timer_.expires_after(config_.hello_timeout);
+  hello_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !protocol_ || protocol_->filed()) return;
+    log_line("no request_filed from the server within " + seconds_text(config_.hello_timeout) +
+             " s");
+    refuse(protocol::close_code::protocol_error, "no request_filed");
+  });
+}
+
+void customer_session::fatal(int exit_code, const std::string& why) {
+  if (fatal_) return;
+  fatal_ = true;
+  log_line(why);
+  if (config_.on_fatal) {
+    asio::post(io_, [this, exit_code, why] { config_.on_fatal(exit_code, why); });
+  }
+}
+
 void customer_session::set_access_control(access_control* access, input_sink* sink) {
   access_ = access;
   sink_ = sink;
 }
 
 void customer_session::send_access_state(const std::string& json) {
-  if (!connection_ || !protocol_ || !protocol_->welcomed() || stopping_) return;
+  if (!connection_ || !protocol_ || !protocol_->filed() || stopping_) return;
   if (!server_access_control_) return;
   if (control_out_.size() >= 64) control_out_.pop_front();  // only the latest state matters
   control_out_.push_back(customer_protocol::access_state(json));
@@ -194,7 +262,7 @@ void customer_session::on_sent() {
 }
 
 void customer_session::pump() {
-  if (!connection_ || !protocol_ || !protocol_->welcomed() || stopping_) return;
+  if (!connection_ || !protocol_ || !protocol_->filed() || stopping_) return;
   while (connection_->can_send() && !control_out_.empty()) {
     auto m = std::move(control_out_.front());
     control_out_.pop_front();
@@ -213,10 +281,11 @@ void customer_session::on_closed(const net::wss_failure& f) {
   hello_timer_.cancel();
   mailbox_.connection_closed();
   const bool was_welcomed = protocol_ && protocol_->welcomed();
+  const bool was_filed = protocol_ && protocol_->filed();
   protocol_.reset();
   control_out_.clear();
   server_access_control_ = false;
-  if (access_ != nullptr && was_welcomed) access_->on_disconnected();
+  if (access_ != nullptr && was_filed) access_->on_disconnected();
   request_id_.clear();
   connection_.reset();  // safe: the connection never calls a handler from inside its own calls
 
@@ -231,7 +300,8 @@ void customer_session::on_closed(const net::wss_failure& f) {
     log_line("connection failed: " + f.detail);
   }
   if (stopping_) return finish_shutdown();
-  if (was_welcomed && std::chrono::steady_clock::now() - welcomed_at_ >= config_.stable_after) {
+  if (fatal_) return;  // the app is shutting down
+  if (was_filed && std::chrono::steady_clock::now() - welcomed_at_ >= config_.stable_after) {
     backoff_.reset();
   }
   schedule_reconnect();

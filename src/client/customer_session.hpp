@@ -1,7 +1,12 @@
-// The customer's connection to the server for the life of the client: connect, hello, relay
-// screen data from the uplink_mailbox within the credit window, feed the server's viewers
-// count and acks back into it, and reconnect with backoff whenever the connection ends or
-// cannot be made (certificate refusals included: a later verified server is fine).
+// The customer's connection to the server for the life of the client: connect, hello, hand
+// the server's wizard to the app once (on_wizard), send the confirmed support_request, wait
+// for request_filed, then relay screen data from the uplink_mailbox within the credit window,
+// feed the server's viewers count and acks back into it, and reconnect with backoff whenever
+// the connection ends or cannot be made (certificate refusals included: a later verified
+// server is fine). A reconnect re-attaches the same request (the resume ticket of
+// request_filed) and sends the same confirmed payload, without asking again. Closes that
+// retrying cannot mend (code_refused, invalid_request, resolved, a bad wizard) end the client
+// through on_fatal.
 //
 // Thread-safety: everything runs on the network thread (the one thread running `io`), except
 // notify(), which any thread may call. Lifetime: io, tls, trust, dialer and mailbox outlive
@@ -39,7 +44,15 @@ struct session_config {
   // ended sooner (a server that accepts and then drops at once) keeps backing off.
   std::chrono::milliseconds stable_after{5'000};
   net::backoff::settings backoff{};
+  // The server's first valid hello (network thread, once): start the wizard, then submit().
+  std::function<void(const server_event& welcome)> on_wizard;
+  // Nothing more to do: exit with `exit_code` (posted to the network thread).
+  std::function<void(int exit_code, const std::string& why)> on_fatal;
 };
+
+// Exit codes of closes that retrying cannot mend (README).
+inline constexpr int exit_code_refused = 3;
+inline constexpr int exit_request_refused = 4;
 
 class customer_session {
  public:
@@ -65,6 +78,10 @@ class customer_session {
   // (an older server refuses unknown messages).
   void send_access_state(const std::string& json);
 
+  // The customer confirmed this support_request payload (network thread): it is sent now if
+  // a connection waits for it, and again on every reconnect.
+  void submit(std::string payload);
+
   // The current support request id, empty when not connected (network thread).
   const std::string& request_id() const { return request_id_; }
 
@@ -76,6 +93,8 @@ class customer_session {
   void on_closed(const net::wss_failure& f);
   void pump();
   void on_control_event(server_event& e);
+  void send_request();
+  void fatal(int exit_code, const std::string& why);
   void refuse(protocol::close_code code, const std::string& why);
   void schedule_reconnect();
   void finish_shutdown();
@@ -103,6 +122,12 @@ class customer_session {
   input_sink* sink_ = nullptr;
   bool server_access_control_ = false;  // this connection's server takes access_state
   std::deque<std::vector<std::uint8_t>> control_out_;  // access_state, before screen data
+  std::optional<std::string> payload_;                 // the confirmed support_request
+  std::optional<resume_ticket> resume_;                // from the last request_filed
+  bool wizard_started_ = false;
+  bool request_sent_ = false;  // on this connection
+  bool fatal_ = false;
+  std::uint32_t credit_ = 0;  // this connection's, applied once filed
 };
 
 }  // namespace visit::client

@@ -1,5 +1,6 @@
 #include "server/command_line.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace visit::server {
@@ -9,8 +10,17 @@ const char* const usage_text =
     "  visit-server --listen HOST:PORT --data-dir DIR --tls-cert FILE --tls-key FILE\n"
     "  visit-server --listen HOST:PORT --data-dir DIR --self-signed      (development only)\n"
     "      [--threads N] [--max-connections-per-address N] [--max-connections N]\n"
+    "      [--idle-timeout DURATION (default 30m)] [--absolute-timeout DURATION (default 12h)]\n"
+    "      (DURATION: a number of seconds, or with a unit: 90s, 30m, 12h)\n"
     "  visit-server user add NAME --role admin|senior|technician --data-dir DIR\n"
-    "      (reads the password, at least 8 bytes, from stdin: one line)\n";
+    "  visit-server user list --data-dir DIR\n"
+    "  visit-server user set-role NAME --role admin|senior|technician --data-dir DIR\n"
+    "  visit-server user disable NAME --data-dir DIR\n"
+    "  visit-server user enable NAME --data-dir DIR\n"
+    "  visit-server user passwd NAME --data-dir DIR\n"
+    "  visit-server user reset-totp NAME --data-dir DIR\n"
+    "      (add and passwd read the password, 12 to 256 bytes, from stdin: one line; on a\n"
+    "      terminal it is asked twice without echo)\n";
 
 namespace {
 
@@ -41,6 +51,42 @@ void parse_listen(const std::string& text, serve_options& o) {
 
 }  // namespace
 
+std::chrono::seconds parse_duration(const std::string& flag, const std::string& text,
+                                    std::chrono::seconds min, std::chrono::seconds max) {
+  auto fail = [&]() -> std::chrono::seconds {
+    throw usage_error(flag + " needs a duration from " + std::to_string(min.count()) + "s to " +
+                      std::to_string(max.count()) + "s (e.g. 90, 90s, 30m, 12h), not '" + text +
+                      "'");
+  };
+  if (text.empty()) return fail();
+  std::int64_t unit = 1;
+  std::string digits = text;
+  switch (text.back()) {
+    case 's':
+      digits.pop_back();
+      break;
+    case 'm':
+      unit = 60;
+      digits.pop_back();
+      break;
+    case 'h':
+      unit = 3600;
+      digits.pop_back();
+      break;
+    default:
+      break;
+  }
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || v < 0 ||
+      v > max.count()) {
+    return fail();
+  }
+  std::chrono::seconds d(v * unit);
+  if (d < min || d > max) return fail();
+  return d;
+}
+
 bool is_valid_username(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
@@ -64,15 +110,28 @@ command parse_command_line(const std::vector<std::string>& args) {
   };
 
   if (!args.empty() && args[0] == "user") {
-    if (args.size() < 3 || args[1] != "add") throw usage_error("expected: user add NAME ...");
-    user_add_options u;
-    u.username = args[2];
-    if (!is_valid_username(u.username)) {
+    static const std::vector<std::string> actions = {"add",    "list",   "set-role",  "disable",
+                                                     "enable", "passwd", "reset-totp"};
+    if (args.size() < 2 || std::find(actions.begin(), actions.end(), args[1]) == actions.end()) {
       throw usage_error(
-          "user name must be 1-64 of A-Z a-z 0-9 . _ @ -, starting with a letter "
-          "or digit");
+          "expected: user add|list|set-role|disable|enable|passwd|reset-totp ... (see below)");
     }
-    for (i = 3; i < args.size(); ++i) {
+    user_options u;
+    u.action = args[1];
+    i = 2;
+    if (u.action != "list") {
+      if (args.size() < 3 || args[2].starts_with("--")) {
+        throw usage_error("user " + u.action + " needs a user NAME");
+      }
+      u.username = args[2];
+      if (!is_valid_username(u.username)) {
+        throw usage_error(
+            "user name must be 1-64 of A-Z a-z 0-9 . _ @ -, starting with a letter "
+            "or digit");
+      }
+      i = 3;
+    }
+    for (; i < args.size(); ++i) {
       const std::string& a = args[i];
       if (a == "--role") {
         u.role = value(a);
@@ -82,7 +141,13 @@ command parse_command_line(const std::vector<std::string>& args) {
         throw usage_error("unknown argument '" + a + "'");
       }
     }
-    if (!is_valid_role(u.role)) throw usage_error("--role must be admin, senior or technician");
+    bool wants_role = u.action == "add" || u.action == "set-role";
+    if (wants_role && !is_valid_role(u.role)) {
+      throw usage_error("--role must be admin, senior or technician");
+    }
+    if (!wants_role && !u.role.empty()) {
+      throw usage_error("user " + u.action + " takes no --role");
+    }
     if (u.data_dir.empty()) throw usage_error("--data-dir DIR is required");
     return u;
   }
@@ -107,6 +172,11 @@ command parse_command_line(const std::vector<std::string>& args) {
       o.max_connections_per_address = parse_int(a, value(a), 1, 100000);
     } else if (a == "--max-connections") {
       o.max_connections = parse_int(a, value(a), 1, 1000000);
+    } else if (a == "--idle-timeout") {
+      o.idle_timeout = parse_duration(a, value(a), std::chrono::seconds(1), std::chrono::hours(24));
+    } else if (a == "--absolute-timeout") {
+      o.absolute_timeout =
+          parse_duration(a, value(a), std::chrono::seconds(1), std::chrono::hours(24 * 30));
     } else {
       throw usage_error("unknown argument '" + a + "'");
     }

@@ -1,9 +1,15 @@
 // visit-server's command line (docs/operations.md):
 //   visit-server --listen HOST:PORT --data-dir DIR (--tls-cert FILE --tls-key FILE | --self-signed)
 //                [--threads N] [--max-connections-per-address N]
+//                [--idle-timeout DURATION] [--absolute-timeout DURATION]
 //   visit-server user add NAME --role admin|senior|technician --data-dir DIR   (password on stdin)
+//   visit-server user list --data-dir DIR
+//   visit-server user set-role NAME --role ROLE --data-dir DIR
+//   visit-server user disable|enable|reset-totp NAME --data-dir DIR
+//   visit-server user passwd NAME --data-dir DIR                               (password on stdin)
 // Failure: parse_command_line throws usage_error with a message for the user.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -27,17 +33,29 @@ struct serve_options {
   int threads = 2;
   int max_connections_per_address = 32;
   int max_connections = 4096;
+  // Login sessions end this long after their last use, and this long after login.
+  std::chrono::seconds idle_timeout{30 * 60};
+  std::chrono::seconds absolute_timeout{12 * 3600};
 };
 
-struct user_add_options {
+// `visit-server user ACTION ...`: action is add, list, set-role, disable, enable, passwd or
+// reset-totp; `username` is empty for list; `role` is set for add and set-role.
+struct user_options {
+  std::string action;
   std::string username;
   std::string role;
   std::filesystem::path data_dir;
 };
+using user_add_options = user_options;
 
 struct help_request {};
 
-using command = std::variant<serve_options, user_add_options, help_request>;
+using command = std::variant<serve_options, user_options, help_request>;
+
+// "90", "90s", "30m", "12h" -> seconds; throws usage_error naming `flag` when malformed or
+// outside [min, max].
+std::chrono::seconds parse_duration(const std::string& flag, const std::string& text,
+                                    std::chrono::seconds min, std::chrono::seconds max);
 
 command parse_command_line(const std::vector<std::string>& args);  // args without argv[0]
 

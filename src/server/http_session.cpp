@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <ctime>
 
+#include "server/account_routes.hpp"
 #include "server/crypto_helpers.hpp"
 #include "server/http_policy.hpp"
 #include "server/log.hpp"
@@ -57,17 +58,6 @@ std::string error_json(std::string_view message) {
   json::object o;
   o["error"] = message;
   return json::serialize(o);
-}
-
-// A string member of `o` within [1, max] bytes of valid UTF-8, or nullopt.
-std::optional<std::string> bounded_string(const json::object& o, std::string_view key,
-                                          std::size_t max) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_string()) return std::nullopt;
-  const auto& s = it->value().as_string();
-  std::string_view sv(s.data(), s.size());
-  if (sv.empty() || sv.size() > max || !protocol::is_valid_utf8(sv)) return std::nullopt;
-  return std::string(sv);
 }
 
 class http_session : public std::enable_shared_from_this<http_session> {
@@ -135,11 +125,16 @@ class http_session : public std::enable_shared_from_this<http_session> {
       case route_kind::static_file:
         return serve_static(req, r.asset);
       case route_kind::login:
-        return login(std::move(req));
+      case route_kind::me:
+      case route_kind::me_password:
+      case route_kind::me_totp_setup:
+      case route_kind::me_totp_enable:
+      case route_kind::me_totp_disable:
+      case route_kind::admin_users:
+      case route_kind::admin_user:
+        return account_api(std::move(req), r);
       case route_kind::logout:
         return logout(req);
-      case route_kind::me:
-        return me(req);
       case route_kind::requests:
         return list_requests(req);
       case route_kind::ws_customer:
@@ -227,73 +222,48 @@ class http_session : public std::enable_shared_from_this<http_session> {
     return it == req.end() || is_own_origin(it->value(), req[http::field::host]);
   }
 
-  void login(request&& req) {
-    if (!is_json_content(req[http::field::content_type])) {
-      return send(error(req, http::status::unsupported_media_type, "expected application/json"));
-    }
-    if (!origin_ok_if_present(req)) {
-      log_line("refused address=" + peer_ +
-               " path=/api/login reason=bad_origin origin=" + log_quote(req[http::field::origin]));
-      return send(error(req, http::status::forbidden, "forbidden origin"));
-    }
-    boost::system::error_code ec;
-    json::value v = json::parse(req.body(), ec);
-    sodium_memzero(req.body().data(), req.body().size());
-    std::optional<std::string> username, password;
-    if (!ec && v.is_object()) {
-      username = bounded_string(v.as_object(), "username", 128);
-      password = bounded_string(v.as_object(), "password", password_hasher::max_password_bytes);
-    }
-    if (!username || !password) {
-      return send(error(req, http::status::bad_request, "expected {\"username\", \"password\"}"));
+  // The account rows (account_routes.cpp): POSTs run on the auth thread (Argon2id), under
+  // the same budget of pending work as logins; GETs inline.
+  void account_api(request&& req, const route_match& r) {
+    auto call = std::make_shared<api_call>();
+    call->method = std::string(req.method_string());
+    call->kind = r.kind;
+    call->target_user = r.username;
+    call->body = std::move(req.body());
+    call->json_content = is_json_content(req[http::field::content_type]);
+    call->origin_ok = origin_ok_if_present(req);
+    call->csrf_header = std::string(req["X-CSRF-Token"]);
+    call->session = session_of(req);
+    call->peer = peer_;
+    call->ip = ip_;
+    if (!runs_on_auth_thread(*call)) {
+      return send(account_response(req, handle_account_route(*state_, *call)));
     }
     if (state_->pending_logins().fetch_add(1) >= shared_state::max_pending_logins) {
       --state_->pending_logins();
-      log_line("refused address=" + peer_ + " path=/api/login reason=login_queue_full");
+      sodium_memzero(call->body.data(), call->body.size());
+      log_line("refused address=" + peer_ + " route=" + std::string(to_string(r.kind)) +
+               " reason=auth_queue_full");
       auto res = error(req, http::status::service_unavailable, "busy, try again");
       res.set(http::field::retry_after, "1");
       return send(std::move(res));
     }
     auto pending = std::make_shared<request>(std::move(req));
-    net::post(state_->auth_pool(), [self = shared_from_this(), pending, u = std::move(*username),
-                                    p = std::move(*password)]() mutable {
-      auto outcome = self->state_->authenticate(self->ip_, u, p);
-      sodium_memzero(p.data(), p.size());
+    net::post(state_->auth_pool(), [self = shared_from_this(), pending, call]() {
+      auto result = handle_account_route(*self->state_, *call);
       --self->state_->pending_logins();
-      net::post(self->stream_.get_executor(),
-                [self, pending, u = std::move(u), outcome = std::move(outcome)]() mutable {
-                  self->finish_login(*pending, u, std::move(outcome));
-                });
+      net::post(self->stream_.get_executor(), [self, pending, result = std::move(result)]() {
+        self->send(self->account_response(*pending, result));
+      });
     });
   }
 
-  void finish_login(const request& req, const std::string& username,
-                    shared_state::login_outcome outcome) {
-    using result = shared_state::login_outcome::result;
-    if (outcome.kind == result::throttled) {
-      auto secs = (outcome.retry_after.count() + 999) / 1000;
-      log_line("login throttled address=" + peer_ + " user=" + log_quote(username, 64) +
-               " retry_after_s=" + std::to_string(secs));
-      auto res = error(req, http::status::too_many_requests, "too many attempts, try again later");
-      res.set(http::field::retry_after, std::to_string(secs));
-      return send(std::move(res));
-    }
-    if (outcome.kind != result::ok) {
-      log_line("login failed address=" + peer_ + " user=" + log_quote(username, 64));
-      return send(error(req, http::status::unauthorized, "invalid credentials"));
-    }
-    auto created =
-        state_->sessions().create(outcome.user.id, outcome.user.username, outcome.user.role);
-    log_line("login ok address=" + peer_ + " user=" + log_quote(outcome.user.username, 64) +
-             " role=" + outcome.user.role + " session=" + created.s.key.substr(0, 12));
-    json::object o;
-    o["username"] = outcome.user.username;
-    o["role"] = outcome.user.role;
-    o["csrf"] = created.s.csrf;
-    auto res = json_reply(req, http::status::ok, json::serialize(o));
-    res.set(http::field::set_cookie, session_cookie(created.token));
-    sodium_memzero(created.token.data(), created.token.size());
-    send(std::move(res));
+  response account_response(const request& req, const api_reply& a) {
+    response res{static_cast<http::status>(a.status), req.version()};
+    res.keep_alive(req.keep_alive());
+    for (const auto& [name, value] : a.headers) res.set(name, value);
+    finish_response(res, a.body, true, false);
+    return res;
   }
 
   void logout(const request& req) {
@@ -317,16 +287,6 @@ class http_session : public std::enable_shared_from_this<http_session> {
     res.set(http::field::set_cookie, cleared_session_cookie());
     finish_response(res, {}, true, false);
     send(std::move(res));
-  }
-
-  void me(const request& req) {
-    auto s = session_of(req);
-    if (!s) return send(error(req, http::status::unauthorized, "not logged in"));
-    json::object o;
-    o["username"] = s->username;
-    o["role"] = s->role;
-    o["csrf"] = s->csrf;
-    send(json_reply(req, http::status::ok, json::serialize(o)));
   }
 
   void list_requests(const request& req) {

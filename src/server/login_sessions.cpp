@@ -85,6 +85,33 @@ std::vector<std::string> login_sessions::expire() {
   return gone;
 }
 
+std::vector<std::string> login_sessions::remove_user(std::int64_t user_id, std::string_view keep) {
+  return remove_if_not(
+      [&](const session& s) { return s.user_id != user_id || (!keep.empty() && s.key == keep); });
+}
+
+std::vector<std::string> login_sessions::remove_if_not(
+    const std::function<bool(const session&)>& keep) {
+  std::vector<std::string> gone;
+  std::lock_guard lock(mutex_);
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (!keep(it->second.s)) {
+      gone.push_back(it->first);
+      it = sessions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return gone;
+}
+
+void login_sessions::set_role(std::int64_t user_id, std::string_view role) {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, e] : sessions_) {
+    if (e.s.user_id == user_id) e.s.role = role;
+  }
+}
+
 std::size_t login_sessions::size() {
   std::lock_guard lock(mutex_);
   return sessions_.size();

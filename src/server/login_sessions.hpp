@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -54,6 +55,17 @@ class login_sessions {
 
   // Removes expired sessions and returns their keys.
   std::vector<std::string> expire();
+
+  // Ends every session of `user_id` except the one with key `keep` (none when empty);
+  // returns the keys ended (so their WebSockets can be closed).
+  std::vector<std::string> remove_user(std::int64_t user_id, std::string_view keep = {});
+  // Ends the sessions for which `keep(session)` is false; returns their keys.
+  std::vector<std::string> remove_if_not(const std::function<bool(const session&)>& keep);
+  // The role of every live session of `user_id` becomes `role` (a promotion).
+  void set_role(std::int64_t user_id, std::string_view role);
+
+  std::chrono::seconds idle_timeout() const { return idle_; }
+  std::chrono::seconds absolute_timeout() const { return absolute_; }
 
   std::size_t size();
 

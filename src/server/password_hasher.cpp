@@ -4,7 +4,9 @@
 
 #include <stdexcept>
 
+#include "protocol/message.hpp"
 #include "server/crypto_helpers.hpp"
+#include "server/roles.hpp"
 
 namespace visit::server {
 
@@ -42,6 +44,15 @@ bool password_hasher::verify(const std::string& stored, std::string_view passwor
 bool password_hasher::verify_unknown_user(std::string_view password) const {
   (void)verify(dummy_hash_, password);
   return false;
+}
+
+std::optional<std::string> new_password_problem(std::string_view password) {
+  if (password.size() < min_new_password_bytes || password.size() > max_new_password_bytes) {
+    return "the password must have " + std::to_string(min_new_password_bytes) + " to " +
+           std::to_string(max_new_password_bytes) + " bytes";
+  }
+  if (!protocol::is_valid_utf8(password)) return std::string("the password must be valid UTF-8");
+  return std::nullopt;
 }
 
 }  // namespace visit::server

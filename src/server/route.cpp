@@ -1,5 +1,6 @@
 #include "server/route.hpp"
 
+#include "server/command_line.hpp"
 #include "server/crypto_helpers.hpp"
 
 namespace visit::server {
@@ -66,6 +67,26 @@ route_match route_request(std::string_view method, std::string_view target,
   if (path == "/api/login") return only("POST", route_kind::login);
   if (path == "/api/logout") return only("POST", route_kind::logout);
   if (path == "/api/me") return only("GET", route_kind::me);
+  if (path == "/api/me/password") return only("POST", route_kind::me_password);
+  if (path == "/api/me/totp/setup") return only("POST", route_kind::me_totp_setup);
+  if (path == "/api/me/totp/enable") return only("POST", route_kind::me_totp_enable);
+  if (path == "/api/me/totp/disable") return only("POST", route_kind::me_totp_disable);
+  if (path == "/api/admin/users") {
+    if (method == "GET" || method == "POST") {
+      m.kind = route_kind::admin_users;
+    } else {
+      m.kind = route_kind::method_not_allowed;
+      m.allow = "GET, POST";
+    }
+    return m;
+  }
+  constexpr std::string_view user_prefix = "/api/admin/users/";
+  if (path.starts_with(user_prefix)) {
+    std::string_view name = std::string_view(path).substr(user_prefix.size());
+    if (!is_valid_username(name)) return m;  // not_found
+    m.username = std::string(name);
+    return only("POST", route_kind::admin_user);
+  }
   if (path == "/api/requests") return only("GET", route_kind::requests);
   if (path == "/ws/customer") return only("GET", route_kind::ws_customer);
   constexpr std::string_view view_prefix = "/ws/view/";
@@ -95,6 +116,18 @@ std::string_view to_string(route_kind k) {
       return "logout";
     case route_kind::me:
       return "me";
+    case route_kind::me_password:
+      return "me_password";
+    case route_kind::me_totp_setup:
+      return "me_totp_setup";
+    case route_kind::me_totp_enable:
+      return "me_totp_enable";
+    case route_kind::me_totp_disable:
+      return "me_totp_disable";
+    case route_kind::admin_users:
+      return "admin_users";
+    case route_kind::admin_user:
+      return "admin_user";
     case route_kind::requests:
       return "requests";
     case route_kind::ws_customer:

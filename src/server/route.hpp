@@ -12,6 +12,12 @@ enum class route_kind {
   login,               // POST /api/login
   logout,              // POST /api/logout
   me,                  // GET /api/me
+  me_password,         // POST /api/me/password
+  me_totp_setup,       // POST /api/me/totp/setup
+  me_totp_enable,      // POST /api/me/totp/enable
+  me_totp_disable,     // POST /api/me/totp/disable
+  admin_users,         // GET or POST /api/admin/users
+  admin_user,          // POST /api/admin/users/{username}; `username` set
   requests,            // GET /api/requests
   ws_customer,         // GET /ws/customer (WebSocket upgrade)
   ws_view,             // GET /ws/view/{request_id} (WebSocket upgrade); `request_id` set
@@ -24,6 +30,7 @@ struct route_match {
   route_kind kind = route_kind::not_found;
   std::string asset;       // for static_file
   std::string request_id;  // for ws_view: 32 lowercase hex
+  std::string username;    // for admin_user: a valid username (no '@': not in canonical paths)
   std::string_view allow;  // for method_not_allowed: the Allow header value
 };
 

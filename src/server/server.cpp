@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <thread>
@@ -121,10 +122,13 @@ int run_server(const serve_options& options) {
 
   // Timers and signals share one strand: their handlers touch each other's objects.
   auto control = net::make_strand(ioc);
-  // Login session expiry, every 10 s.
+  // Login session expiry and account changes, every 10 s (more often for short timeouts).
   net::steady_timer sweep(control);
+  auto sweep_every = std::clamp(
+      std::min(options.idle_timeout, options.absolute_timeout) / 2, std::chrono::seconds(1),
+      std::chrono::seconds(10));
   std::function<void()> arm_sweep = [&] {
-    sweep.expires_after(std::chrono::seconds(10));
+    sweep.expires_after(sweep_every);
     sweep.async_wait([&](boost::system::error_code ec) {
       if (ec) return;
       state->sweep_login_sessions();

@@ -21,7 +21,7 @@ int server_main(int argc, char** argv) {
       std::cout << usage_text;
       return 0;
     }
-    if (auto* u = std::get_if<user_add_options>(&cmd)) return run_user_add(*u, std::cin);
+    if (auto* u = std::get_if<user_options>(&cmd)) return run_user_command(*u, std::cin);
     return run_server(std::get<serve_options>(cmd));
   } catch (const usage_error& e) {
     std::cerr << "visit-server: " << e.what() << "\n" << usage_text;

@@ -1,6 +1,10 @@
 #include "server/shared_state.hpp"
 
+#include <sodium.h>
+
 #include "server/log.hpp"
+#include "server/roles.hpp"
+#include "server/totp.hpp"
 
 namespace visit::server {
 
@@ -9,8 +13,9 @@ shared_state::shared_state(serve_options options, std::unique_ptr<store> db,
     : options_(std::move(options)),
       store_(std::move(db)),
       fingerprint_(std::move(fingerprint)),
-      sessions_(real_steady_clock()),
+      sessions_(real_steady_clock(), options_.idle_timeout, options_.absolute_timeout),
       throttle_(real_steady_clock()),
+      vault_(options_.data_dir),
       limiter_(std::make_shared<connection_limiter>(
           static_cast<std::size_t>(options_.max_connections_per_address),
           static_cast<std::size_t>(options_.max_connections))) {}
@@ -21,25 +26,61 @@ shared_state::~shared_state() {
 
 shared_state::login_outcome shared_state::authenticate(const std::string& address,
                                                        const std::string& username,
-                                                       const std::string& password) {
+                                                       const std::string& password,
+                                                       const std::string* totp_code) {
+  using result = login_outcome::result;
   login_outcome out;
   out.retry_after = throttle_.retry_after(address, username);
   if (out.retry_after.count() > 0) {
-    out.kind = login_outcome::result::throttled;
+    out.kind = result::throttled;
     return out;
   }
   auto user = store_->find_user(username);
   bool ok =
       user ? hasher_.verify(user->password_hash, password) : hasher_.verify_unknown_user(password);
-  if (ok) {
-    throttle_.record_success(address, username);
-    out.kind = login_outcome::result::ok;
-    out.user = std::move(*user);
-  } else {
+  // A disabled user is answered like a wrong password, after the same work.
+  if (!ok || user->disabled) {
     throttle_.record_failure(address, username);
-    out.kind = login_outcome::result::invalid;
+    out.kind = result::invalid;
+    return out;
   }
+  if (user->totp_enabled()) {
+    if (!totp_code) {
+      out.kind = result::totp_required;
+      return out;
+    }
+    bool passed = false;
+    if (auto secret = vault_.open(user->totp_secret)) {
+      if (auto key = totp::base32_decode(*secret)) {
+        auto step = totp::verify(*key, *totp_code, unix_now(), user->totp_last_step);
+        // The store refuses a step not later than the last one: two logins racing with the
+        // same code cannot both pass.
+        passed = step && store_->advance_totp_step(user->id, *step);
+        sodium_memzero(key->data(), key->size());
+      }
+      sodium_memzero(secret->data(), secret->size());
+    } else {
+      log_line("login totp_secret_unreadable user=" + log_quote(username, 64) +
+               " (was DATA_DIR/secrets.key replaced?)");
+    }
+    if (!passed) {
+      throttle_.record_failure(address, username);
+      out.kind = result::totp_invalid;
+      return out;
+    }
+  }
+  throttle_.record_success(address, username);
+  store_->set_last_login(user->id, unix_now());
+  out.kind = result::ok;
+  out.user = std::move(*user);
   return out;
+}
+
+std::size_t shared_state::close_sessions(const std::vector<std::string>& keys,
+                                         std::string_view why) {
+  std::size_t n = 0;
+  for (const auto& key : keys) n += close_viewers_of(key, protocol::close_code::unauthorized, why);
+  return n;
 }
 
 void shared_state::refresh_request_state(const std::string& request_id) {
@@ -92,6 +133,22 @@ void shared_state::sweep_login_sessions() {
         close_viewers_of(key, protocol::close_code::unauthorized, "the login session expired");
     log_line("login_session expired key=" + key.substr(0, 12) +
              " websockets_closed=" + std::to_string(n));
+  }
+  // Accounts changed behind the server's back (the CLI writes the store directly).
+  std::unordered_map<std::int64_t, user_record> users;
+  for (auto& u : store_->list_users()) users.emplace(u.id, std::move(u));
+  if (users.empty()) return;  // a store error: end nobody
+  auto ended = sessions_.remove_if_not([&](const login_sessions::session& s) {
+    auto it = users.find(s.user_id);
+    return it != users.end() && !it->second.disabled &&
+           role_rank(it->second.role) >= role_rank(s.role);
+  });
+  for (auto& [id, u] : users) sessions_.set_role(id, u.role);  // promotions take effect
+  for (auto& key : ended) {
+    std::size_t n = close_viewers_of(key, protocol::close_code::unauthorized,
+                                     "the account was disabled or its role changed");
+    log_line("login_session ended key=" + key.substr(0, 12) +
+             " reason=account_changed websockets_closed=" + std::to_string(n));
   }
 }
 

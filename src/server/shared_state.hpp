@@ -20,6 +20,7 @@
 #include "server/login_sessions.hpp"
 #include "server/login_throttle.hpp"
 #include "server/password_hasher.hpp"
+#include "server/secret_box.hpp"
 #include "server/session_hub.hpp"
 #include "server/store.hpp"
 
@@ -47,17 +48,30 @@ class shared_state {
   std::shared_ptr<connection_limiter> limiter_ptr() { return limiter_; }
   boost::asio::thread_pool& auth_pool() { return auth_pool_; }
   std::atomic<int>& pending_logins() { return pending_logins_; }
+  login_throttle& throttle() { return throttle_; }
+  const password_hasher& hasher() const { return hasher_; }
+  const secret_box& vault() const { return vault_; }
 
   // --- login (runs on the auth thread: Argon2id is slow on purpose) ---
   struct login_outcome {
-    enum class result { ok, invalid, throttled } kind = result::invalid;
+    // invalid: unknown user, wrong password or disabled user (one answer for all three);
+    // totp_required: the password is right, TOTP is on and no code was given (not counted
+    // as a failure); totp_invalid: the password is right but the code is wrong or replayed
+    // (counted as a failure).
+    enum class result { ok, invalid, throttled, totp_required, totp_invalid } kind =
+        result::invalid;
     std::chrono::milliseconds retry_after{0};
     user_record user;
   };
-  // Throttle check, then verification (a dummy one for unknown users, same cost), then
-  // records the outcome with the throttle. `address` is the client IP.
+  // Throttle check, then password verification (a dummy one for unknown users, same cost),
+  // then the second factor when the user has TOTP on; records the outcome with the throttle.
+  // `address` is the client IP; `totp` the code sent, if any.
   login_outcome authenticate(const std::string& address, const std::string& username,
-                             const std::string& password);
+                             const std::string& password, const std::string* totp = nullptr);
+
+  // Ends the login sessions `keys` were removed for: closes their viewer WebSockets with
+  // `unauthorized` and `why`; returns how many WebSockets closed.
+  std::size_t close_sessions(const std::vector<std::string>& keys, std::string_view why);
 
   // --- viewer WebSockets of each login session ---
   void register_viewer(const std::string& login_key, std::weak_ptr<live_connection> c);
@@ -65,8 +79,10 @@ class shared_state {
   // Closes every viewer WebSocket of a login session with `code`; returns how many.
   std::size_t close_viewers_of(const std::string& login_key, protocol::close_code code,
                                std::string_view message);
-  // Keeps login sessions with a live viewer from going idle, expires the others, closes the
-  // viewers of expired ones. Called every few seconds by the server's timer.
+  // Keeps login sessions with a live viewer from going idle, expires the others, ends the
+  // sessions of users who were disabled, removed or demoted in the store (e.g. by the CLI
+  // while the server runs), and closes the viewers of every session it ended. Called every
+  // few seconds by the server's timer.
   void sweep_login_sessions();
 
   // Writes the live state of a request (in_session while a viewer watches, else waiting) to
@@ -84,6 +100,7 @@ class shared_state {
   login_sessions sessions_;
   login_throttle throttle_;
   password_hasher hasher_;
+  secret_box vault_;
   std::shared_ptr<connection_limiter> limiter_;
   std::atomic<int> pending_logins_{0};
   std::atomic<bool> shutting_down_{false};

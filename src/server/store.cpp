@@ -31,7 +31,21 @@ constexpr std::array<const char*, store::current_schema_version> migrations = {
         ended_at INTEGER);
       CREATE INDEX support_requests_by_state ON support_requests(state, created_at);
     )sql",
+    // accounts: disabled users, the TOTP second factor (secrets sealed with DATA_DIR/
+    // secrets.key), the last accepted TOTP step, login and password-change times.
+    R"sql(
+      ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
+      ALTER TABLE users ADD COLUMN totp_secret TEXT;
+      ALTER TABLE users ADD COLUMN totp_pending TEXT;
+      ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN last_login_at INTEGER;
+      ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+    )sql",
 };
+
+#define USER_COLUMNS                                                                   \
+  "id, username, role, password_hash, created_at, disabled, totp_secret, totp_pending, " \
+  "totp_last_step, last_login_at, password_changed_at"
 
 // Every statement the store runs, prepared once.
 enum stmt : int {
@@ -45,13 +59,24 @@ enum stmt : int {
   s_find_request,
   s_list_requests,
   s_end_open,
+  s_find_user_by_id,
+  s_list_users,
+  s_user_exists,
+  s_set_role,
+  s_set_disabled,
+  s_set_password,
+  s_set_totp_pending,
+  s_enable_totp,
+  s_clear_totp,
+  s_advance_totp,
+  s_set_last_login,
   s_count,
 };
 
 constexpr std::array<const char*, s_count> statement_sql = {
     "SELECT version FROM schema_version",
     "INSERT INTO users(username, role, password_hash, created_at) VALUES(?1, ?2, ?3, ?4)",
-    "SELECT id, username, role, password_hash, created_at FROM users WHERE username = ?1",
+    "SELECT " USER_COLUMNS " FROM users WHERE username = ?1",
     "SELECT COUNT(*) FROM users",
     "INSERT INTO support_requests(id, name, description, state, created_at) "
     "VALUES(?1, ?2, ?3, 'waiting', ?4)",
@@ -61,12 +86,48 @@ constexpr std::array<const char*, s_count> statement_sql = {
     "SELECT id, name, description, state, created_at, ended_at FROM support_requests "
     "WHERE state != 'ended' OR ended_at >= ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
     "UPDATE support_requests SET state = 'ended', ended_at = ?1 WHERE state != 'ended'",
+    "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
+    "SELECT " USER_COLUMNS " FROM users ORDER BY username",
+    "SELECT id FROM users WHERE username = ?1",
+    // Never leaves no enabled admin: a demotion of an enabled admin needs another one.
+    "UPDATE users SET role = ?2 WHERE username = ?1 AND (?2 = 'admin' OR role != 'admin' OR "
+    "disabled = 1 OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0) > 1)",
+    "UPDATE users SET disabled = ?2 WHERE username = ?1 AND (?2 = 0 OR role != 'admin' OR "
+    "disabled = 1 OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0) > 1)",
+    "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE username = ?1",
+    "UPDATE users SET totp_pending = ?2 WHERE id = ?1",
+    "UPDATE users SET totp_secret = ?2, totp_pending = NULL, totp_last_step = ?3 WHERE id = ?1",
+    "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = 0 "
+    "WHERE username = ?1",
+    "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
+    "UPDATE users SET last_login_at = ?2 WHERE id = ?1",
 };
 
 std::string column_text(sqlite3_stmt* s, int col) {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
   int n = sqlite3_column_bytes(s, col);
   return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::optional<std::int64_t> column_optional_int(sqlite3_stmt* s, int col) {
+  if (sqlite3_column_type(s, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(s, col);
+}
+
+user_record read_user(sqlite3_stmt* s) {
+  user_record u;
+  u.id = sqlite3_column_int64(s, 0);
+  u.username = column_text(s, 1);
+  u.role = column_text(s, 2);
+  u.password_hash = column_text(s, 3);
+  u.created_at = sqlite3_column_int64(s, 4);
+  u.disabled = sqlite3_column_int64(s, 5) != 0;
+  u.totp_secret = column_text(s, 6);
+  u.totp_pending = column_text(s, 7);
+  u.totp_last_step = sqlite3_column_int64(s, 8);
+  u.last_login_at = column_optional_int(s, 9);
+  u.password_changed_at = column_optional_int(s, 10);
+  return u;
 }
 
 }  // namespace
@@ -216,16 +277,135 @@ std::optional<user_record> store::find_user(std::string_view username) {
   auto& st = prepared(s_find_user);
   st.bind(1, username);
   std::optional<user_record> out;
-  if (sqlite3_step(st.s) == SQLITE_ROW) {
-    out.emplace();
-    out->id = sqlite3_column_int64(st.s, 0);
-    out->username = column_text(st.s, 1);
-    out->role = column_text(st.s, 2);
-    out->password_hash = column_text(st.s, 3);
-    out->created_at = sqlite3_column_int64(st.s, 4);
-  }
+  if (sqlite3_step(st.s) == SQLITE_ROW) out = read_user(st.s);
   st.reset();
   return out;
+}
+
+std::optional<user_record> store::find_user_by_id(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_find_user_by_id);
+  st.bind(1, id);
+  std::optional<user_record> out;
+  if (sqlite3_step(st.s) == SQLITE_ROW) out = read_user(st.s);
+  st.reset();
+  return out;
+}
+
+std::vector<user_record> store::list_users() {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_list_users);
+  std::vector<user_record> out;
+  int rc;
+  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) out.push_back(read_user(st.s));
+  if (rc != SQLITE_DONE) log_line(std::string("store error list_users: ") + sqlite3_errmsg(db_));
+  st.reset();
+  return out;
+}
+
+// Runs an UPDATE of one user's row already bound in `st`; `no_user` or `last_admin` when it
+// changed nothing (told apart by whether `username` exists).
+store::change_result store::finish_change(statement& st, std::string_view username,
+                                          const char* what) {
+  int rc = sqlite3_step(st.s);
+  st.reset();
+  if (rc != SQLITE_DONE) {
+    log_line(std::string("store error ") + what + ": " + sqlite3_errmsg(db_));
+    return change_result::failed;
+  }
+  if (sqlite3_changes(db_) > 0) return change_result::changed;
+  auto& ex = prepared(s_user_exists);
+  ex.bind(1, username);
+  bool exists = sqlite3_step(ex.s) == SQLITE_ROW;
+  ex.reset();
+  return exists ? change_result::last_admin : change_result::no_user;
+}
+
+store::change_result store::set_role(std::string_view username, std::string_view role) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_set_role);
+  st.bind(1, username);
+  st.bind(2, role);
+  return finish_change(st, username, "set_role");
+}
+
+store::change_result store::set_disabled(std::string_view username, bool disabled) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_set_disabled);
+  st.bind(1, username);
+  st.bind(2, std::int64_t{disabled ? 1 : 0});
+  return finish_change(st, username, "set_disabled");
+}
+
+store::change_result store::set_password_hash(std::string_view username,
+                                              std::string_view password_hash, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_set_password);
+  st.bind(1, username);
+  st.bind(2, password_hash);
+  st.bind(3, now);
+  auto r = finish_change(st, username, "set_password_hash");
+  return r == change_result::last_admin ? change_result::failed : r;
+}
+
+store::change_result store::clear_totp(std::string_view username) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_clear_totp);
+  st.bind(1, username);
+  auto r = finish_change(st, username, "clear_totp");
+  return r == change_result::last_admin ? change_result::failed : r;
+}
+
+namespace {
+store::change_result by_id_result(int rc, sqlite3* db, const char* what) {
+  if (rc != SQLITE_DONE) {
+    log_line(std::string("store error ") + what + ": " + sqlite3_errmsg(db));
+    return store::change_result::failed;
+  }
+  return sqlite3_changes(db) > 0 ? store::change_result::changed : store::change_result::no_user;
+}
+}  // namespace
+
+store::change_result store::set_totp_pending(std::int64_t user_id, std::string_view sealed) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_set_totp_pending);
+  st.bind(1, user_id);
+  st.bind(2, sealed);
+  int rc = sqlite3_step(st.s);
+  st.reset();
+  return by_id_result(rc, db_, "set_totp_pending");
+}
+
+store::change_result store::enable_totp(std::int64_t user_id, std::string_view sealed,
+                                        std::int64_t step) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_enable_totp);
+  st.bind(1, user_id);
+  st.bind(2, sealed);
+  st.bind(3, step);
+  int rc = sqlite3_step(st.s);
+  st.reset();
+  return by_id_result(rc, db_, "enable_totp");
+}
+
+bool store::advance_totp_step(std::int64_t user_id, std::int64_t step) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_advance_totp);
+  st.bind(1, user_id);
+  st.bind(2, step);
+  int rc = sqlite3_step(st.s);
+  st.reset();
+  return by_id_result(rc, db_, "advance_totp_step") == change_result::changed;
+}
+
+void store::set_last_login(std::int64_t user_id, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto& st = prepared(s_set_last_login);
+  st.bind(1, user_id);
+  st.bind(2, now);
+  int rc = sqlite3_step(st.s);
+  st.reset();
+  (void)by_id_result(rc, db_, "set_last_login");
 }
 
 std::int64_t store::user_count() {

@@ -24,6 +24,13 @@ struct user_record {
   std::string role;  // "admin", "senior" or "technician"
   std::string password_hash;
   std::int64_t created_at = 0;  // Unix seconds
+  bool disabled = false;
+  std::string totp_secret;   // sealed by secret_box; empty when TOTP is off
+  std::string totp_pending;  // sealed; a secret set up but not yet confirmed with a code
+  std::int64_t totp_last_step = 0;  // the last accepted TOTP step (replays refused)
+  std::optional<std::int64_t> last_login_at;
+  std::optional<std::int64_t> password_changed_at;
+  bool totp_enabled() const { return !totp_secret.empty(); }
 };
 
 struct support_request_record {
@@ -38,7 +45,7 @@ struct support_request_record {
 class store {
  public:
   // The schema version this binary writes; a newer database is refused.
-  static constexpr int current_schema_version = 1;
+  static constexpr int current_schema_version = 2;
 
   enum class add_result { added, duplicate, failed };
 
@@ -56,6 +63,27 @@ class store {
                       std::string_view password_hash, std::int64_t now);
   std::optional<user_record> find_user(std::string_view username);
   std::int64_t user_count();
+  std::optional<user_record> find_user_by_id(std::int64_t id);
+  // Every user, by name.
+  std::vector<user_record> list_users();
+
+  // Changes of one user. `changed` when done; `no_user` when there is no such user;
+  // `last_admin` when the change would leave no enabled admin (checked in the same SQL
+  // statement, so two admins demoting each other at once cannot both succeed).
+  enum class change_result { changed, no_user, last_admin, failed };
+  change_result set_role(std::string_view username, std::string_view role);
+  change_result set_disabled(std::string_view username, bool disabled);
+  change_result set_password_hash(std::string_view username, std::string_view password_hash,
+                                  std::int64_t now);
+  // TOTP: the pending (sealed) secret of a setup; enabling moves it to totp_secret with the
+  // step its confirming code used; clearing removes both (disable, admin reset).
+  change_result set_totp_pending(std::int64_t user_id, std::string_view sealed);
+  change_result enable_totp(std::int64_t user_id, std::string_view sealed, std::int64_t step);
+  change_result clear_totp(std::string_view username);
+  // Records `step` as the last accepted TOTP step when it is later than the stored one;
+  // false when it is not (a replay racing another login) or on error.
+  bool advance_totp_step(std::int64_t user_id, std::int64_t step);
+  void set_last_login(std::int64_t user_id, std::int64_t now);
 
   // --- support requests ---
   // A new "waiting" request with a fresh random id; nullopt on a database error.
@@ -75,6 +103,7 @@ class store {
   void exec_script(const char* sql);  // constant SQL only (migrations, pragmas); throws
   void migrate();
   statement& prepared(int index);
+  change_result finish_change(statement& st, std::string_view username, const char* what);
 
   std::mutex mutex_;
   sqlite3* db_ = nullptr;

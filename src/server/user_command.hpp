@@ -1,7 +1,9 @@
-// `visit-server user add NAME --role ROLE --data-dir DIR`: the only way to create technician
-// accounts, the first admin included (there is no web setup endpoint). Reads the password
-// from stdin (one line; on a terminal, asked twice without echo). Refuses passwords shorter
-// than 8 bytes and names that exist.
+// `visit-server user ACTION ...` (docs/operations.md, "Technician accounts"): add (the only
+// way to create the first admin: there is no web setup endpoint), list, set-role, disable,
+// enable, passwd and reset-totp, working on DATA_DIR/visit.db directly (a running server
+// notices disabled and demoted users within 10 s). add and passwd read the password from
+// stdin (one line; on a terminal, asked twice without echo), never from the command line;
+// new passwords need 12 to 256 bytes. The last enabled admin cannot be demoted or disabled.
 #pragma once
 #include <istream>
 
@@ -9,8 +11,8 @@
 
 namespace visit::server {
 
-// Returns the exit code: 0 added, 1 refused (message on stderr). Throws on start-up failures
-// (data dir, database).
-int run_user_add(const user_add_options& options, std::istream& in);
+// Returns the exit code: 0 done, 1 refused (message on stderr: no such user, duplicate,
+// bad password, last admin, no database). Throws on database failures.
+int run_user_command(const user_options& options, std::istream& in);
 
 }  // namespace visit::server

@@ -25,8 +25,44 @@ TEST(client_options_test, full_command_line) {
   EXPECT_EQ(out.options->trust.mode, net::trust_mode::pinned);
   EXPECT_EQ(out.options->trust.pin[0], 0xaa);
   EXPECT_EQ(out.options->name, "Ada");
-  EXPECT_EQ(out.options->description, "printer");
+  EXPECT_EQ(out.options->wizard.description, "printer");
+  EXPECT_EQ(out.options->wizard.name, "Ada");
   EXPECT_EQ(out.options->display, ":7");
+  EXPECT_EQ(out.options->code, "");
+  EXPECT_FALSE(out.options->wizard.yes);
+  EXPECT_FALSE(out.options->wizard.review);
+}
+
+TEST(client_options_test, wizard_faces) {
+  const auto out =
+      parse({"--headless", "--server", "https://a", "--name", "Ada", "--code", "482-913 205",
+             "--answers", "/tmp/a.json", "--answer", "topic=printing", "--answer=summary=a=b",
+             "--leave-out", "packages,journal", "--leave-out=os", "--review", "--yes"});
+  ASSERT_TRUE(out.options.has_value()) << out.error;
+  EXPECT_EQ(out.options->code, "482913205");
+  EXPECT_EQ(out.options->wizard.answers_file, "/tmp/a.json");
+  using answer = std::pair<std::string, std::string>;
+  EXPECT_EQ(out.options->wizard.answers,
+            (std::vector<answer>{{"topic", "printing"}, {"summary", "a=b"}}));
+  EXPECT_EQ(out.options->wizard.leave_out, (std::vector<std::string>{"packages", "journal", "os"}));
+  EXPECT_TRUE(out.options->wizard.review);
+  EXPECT_TRUE(out.options->wizard.yes);
+}
+
+TEST(client_options_test, code_must_be_nine_digits) {
+  for (const std::string code : {"48291320", "4829132055", "482-913-20a", "", "---------"}) {
+    const auto out = parse({"--headless", "--server", "https://a", "--name", "A", "--code", code});
+    EXPECT_FALSE(out.options.has_value()) << code;
+    EXPECT_EQ(out.error,
+              "--code must be 9 digits (spaces and dashes are ignored), e.g. 482-913-205");
+  }
+  const auto bad_answer =
+      parse({"--headless", "--server", "https://a", "--name", "A", "--answer", "topic"});
+  EXPECT_EQ(bad_answer.error, "--answer takes ID=VALUE, e.g. --answer topic=printing");
+  for (const std::string name : {"A\x1b[2J", "A\nB", "A\x7f"}) {
+    EXPECT_EQ(parse({"--headless", "--server", "https://a", "--name", name}).error,
+              "--name must not contain control characters");
+  }
 }
 
 TEST(client_options_test, default_trust_is_the_system_store_and_ca_file_is_taken) {
