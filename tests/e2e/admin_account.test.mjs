@@ -113,6 +113,8 @@ test('account: TOTP enrolment shows the QR as an image, then sign-in asks for th
   await tina.locator('#login-totp-field').waitFor({ state: 'visible', timeout: 5000 });
   await tina.fill('#login-totp', totp(secret, step + 1)); // the next step: the used one is refused
   await tina.click('button[type=submit]');
-  await tina.locator('#requests-title').waitFor({ timeout: 5000 });
+  // Signed in again, back on the page she left.
+  await tina.locator('#account-title').waitFor({ timeout: 5000 });
+  assert.match(await tina.locator('#totp-state').textContent(), /^On/);
   await tina.context().close();
 });

@@ -65,7 +65,7 @@ export function mountAccount(container, { api, me, onUnauthorized, onChanged }) 
   function renderTotp(enabled) {
     clear(totpBox);
     if (enabled) {
-      const pw = el('input', { type: 'password', id: 'totp-disable-password', autocomplete: 'current-password', 'aria-label': 'Your password' });
+      const pw = el('input', { type: 'password', id: 'totp-disable-password', autocomplete: 'current-password', placeholder: 'your password', 'aria-label': 'Your password' });
       const off = el('button', { type: 'button', className: 'btn btn-danger', id: 'totp-disable', text: 'Turn off' });
       totpBox.append(el('p', { id: 'totp-state', text: 'On: sign-in asks for a 6-digit code from your authenticator app.' }),
         el('div', { className: 'inline-form' }, pw, off));
