@@ -392,3 +392,40 @@ test('account and codes helpers', () => {
   assert.equal(secondsLeft(1600, 1_700_000), 0);
   assert.ok(Number.isNaN(secondsLeft(undefined, 0)));
 });
+
+test('login: a second-factor answer switches to the code step, then sends the code', async () => {
+  const { mountLogin } = await import('../../web/js/login_view.js');
+  const calls = [];
+  const container = document.createElement('main');
+  const view = mountLogin(container, {
+    login: async (u, p, code) => {
+      calls.push([u, p, code]);
+      if (!code) {
+        const e = new Error('second factor required');
+        e.status = 401;
+        e.totpRequired = true;
+        throw e;
+      }
+    },
+  });
+  const form = container.querySelector('form');
+  container.querySelector('#login-username').value = 'tina';
+  container.querySelector('#login-password').value = 'secret-pass';
+  const field = container.querySelector('#login-totp-field');
+  assert.equal(field.hidden, true);
+  form.dispatch('submit');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(field.hidden, false);
+  assert.deepEqual(calls, [['tina', 'secret-pass', undefined]]);
+  // A malformed code is caught before it is sent.
+  container.querySelector('#login-totp').value = '12a';
+  form.dispatch('submit');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(calls.length, 1);
+  assert.match(container.querySelector('#login-error').textContent, /6 digits/);
+  container.querySelector('#login-totp').value = '123 456';
+  form.dispatch('submit');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(calls[1], ['tina', 'secret-pass', '123456']);
+  view.destroy();
+});
