@@ -277,5 +277,12 @@ test('(f) T11: a controller holding Shift disconnects abruptly -> Shift released
   assert.ok(newLines(from).some((l) => l.startsWith('key_release Shift_L')),
     `${newLines(from).join('; ')}\nclient: ${client.output.slice(-1500)}`);
   console.log(`# Shift released ${Date.now() - t0} ms after the controller's browser closed`);
-  assert.match(await ctl('status'), /mode: read_only/);
+  // The release and the switch to Read-Only are two steps of the client; give the second its
+  // moment rather than racing it.
+  let status = await ctl('status');
+  for (const d3 = Date.now() + 2000; !/mode: read_only/.test(status) && Date.now() < d3;) {
+    await sleep(50);
+    status = await ctl('status');
+  }
+  assert.match(status, /mode: read_only/);
 });
