@@ -270,10 +270,20 @@ test('collected: each collector is rendered readably; statuses are explained', (
   assert.equal(sections.find((s) => s.dataset.collector === 'network').dataset.status, 'not_collected');
   // Lists: collapsible, with the count.
   const libs = sections.find((s) => s.dataset.collector === 'libraries');
-  const details = libs.querySelector('details');
+  const [outer, details] = libs.querySelectorAll('details');
+  assert.equal(outer.open, true);
   assert.ok(details);
   assert.match(details.querySelector('summary').textContent, /Loaded libraries 3/);
   assert.equal(renderCollected(null).textContent, 'No information was collected.');
+  // Long key-value collectors start folded, with a hint; failures are never folded.
+  const cfg = sections.find((s) => s.dataset.collector === 'config').querySelector('details');
+  assert.equal(cfg.open, false);
+  assert.match(cfg.querySelector('summary').textContent, /1 settings keys, 2 files/);
+  assert.equal(sections.find((s) => s.dataset.collector === 'network').querySelector('details').open, true);
+  const net = renderCollected({ network: { status: 'ok', data: { interfaces: [{ name: 'eth0' }, { name: HOSTILE }], routes: [{}], routes6: [] } } });
+  assert.equal(net.querySelector('details').open, false);
+  assert.ok(net.querySelector('summary').textContent.includes(`2 interfaces (eth0, ${HOSTILE}), 1 routes`));
+  noMarkupElements(net);
   assert.match(collectorBody('x', { status: 'weird' }).textContent, /unknown status/);
 });
 

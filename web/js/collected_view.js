@@ -238,11 +238,27 @@ export function collectorBody(id, entry) {
   if (listKey && Array.isArray(data[listKey])) {
     const rest = Object.fromEntries(Object.entries(data).filter(([k]) => k !== listKey));
     if (Object.keys(rest).length) out.push(kvTable(rest));
-    out.push(filterList(id, title, data[listKey], { open: data[listKey].length <= 20 }).node);
+    if (data[listKey].length === 0) out.push(el('p', { className: 'muted', text: `${title}: none` }));
+    else out.push(filterList(id, title, data[listKey], { open: data[listKey].length <= 20 }).node);
   } else {
     out.push(kvTable(data));
   }
   return el('div', {}, out);
+}
+
+const FOLDED = new Set(['network', 'config']);
+
+/** A short hint shown next to a folded collector's title. */
+export function foldHint(id, data) {
+  if (!data || typeof data !== 'object') return '';
+  const n = (v) => (Array.isArray(v) ? v.length : 0);
+  if (id === 'network') {
+    const names = Array.isArray(data.interfaces)
+      ? data.interfaces.map((i) => (i && typeof i.name === 'string' ? i.name : '')).filter(Boolean) : [];
+    return `${names.length} interfaces (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}), ${n(data.routes) + n(data.routes6)} routes`;
+  }
+  if (id === 'config') return `${n(data.gsettings)} settings keys, ${n(data.files)} files`;
+  return '';
 }
 
 /** All collectors of a request, one section each, in the definition's order (object order). */
@@ -255,10 +271,17 @@ export function renderCollected(collected) {
   for (const [id, entry] of Object.entries(collected)) {
     const status = entry && typeof entry === 'object' && typeof entry.status === 'string' ? entry.status : 'unknown';
     const meta = entry && typeof entry.elapsed_ms === 'number' ? `${entry.elapsed_ms} ms` : '';
-    root.appendChild(el('section', { className: `collector collector-${status === 'ok' ? 'ok' : 'missing'}`, dataset: { collector: id, status } },
-      el('h3', { className: 'collector-title' }, COLLECTOR_TITLES[id] || id,
-        meta ? el('span', { className: 'muted collector-meta', text: ` ${meta}` }) : null),
-      collectorBody(id, entry)));
+    // Every collector folds; the long key-value ones (network, config) start folded, with a
+    // one-line hint of what is inside.
+    const folded = status === 'ok' && FOLDED.has(id);
+    const details = el('details', { className: 'collector-details' },
+      el('summary', { className: 'collector-summary' },
+        el('h3', { className: 'collector-title' }, COLLECTOR_TITLES[id] || id,
+          meta ? el('span', { className: 'muted collector-meta', text: ` ${meta}` }) : null),
+        folded ? el('span', { className: 'muted collector-hint', text: foldHint(id, entry.data) }) : null),
+      collectorBody(id, entry));
+    details.open = !folded;
+    root.appendChild(el('section', { className: `collector collector-${status === 'ok' ? 'ok' : 'missing'}`, dataset: { collector: id, status } }, details));
   }
   return root;
 }
