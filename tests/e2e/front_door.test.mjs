@@ -1,7 +1,8 @@
 // The front door, end to end: a technician's Call Manager in chromium, a headless customer
 // that files a request with collected information (real collectors on this machine), the
 // details view, take → the session view with the customer's screen; two technicians taking
-// the same request at the same moment; T13 — hostile customer metadata stays text.
+// the same request at the same moment; T13 — hostile customer metadata stays text; the
+// details actions (note, invite, resolve ends the customer, reopen).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -204,4 +205,39 @@ test('(d) T13: hostile customer metadata is shown as text and never runs', async
   assert.deepEqual(dialogs, []);
   assert.deepEqual(alice.errors || [], []);
   await client.stop();
+});
+
+test('(e) details actions: a note, an invite, resolve ends the customer, reopen', async () => {
+  await alice.goto(`${server.url}/#/requests`);
+  const client = startClient(server, x.display, { name: 'Actions Customer', summary: 'resolve me' });
+  const id = await waitFiled(client);
+  await alice.locator(`[data-request-id="${id}"] .col-desc`).click();
+  await alice.locator('.details-view[data-loaded="true"]').waitFor({ timeout: 10000 });
+  await alice.locator('.details-view [data-action="take"]').click();
+  await alice.locator('[data-state="live"]').waitFor({ timeout: 10000 });
+  await alice.goto(`${server.url}/#/request/${id}`);
+  await alice.locator('.details-view[data-loaded="true"][data-state="in_session"]').waitFor({ timeout: 10000 });
+  const note = `called back, queue cleared <b>${randomText(6)}</b>`;
+  await alice.fill('#note-text', note);
+  await alice.locator('[data-action="note"]').click();
+  await alice.locator('#notes .note-text', { hasText: note }).waitFor({ timeout: 5000 });
+  await alice.fill('#invite-technician', 'bob');
+  await alice.locator('[data-action="invite"]').click();
+  await alice.locator('#details-notice', { hasText: 'bob is invited' }).waitFor({ timeout: 5000 });
+  await alice.fill('#resolve-note', 'printer queue restarted');
+  await alice.locator('[data-action="resolve"]').click();
+  await alice.locator('.details-view[data-state="resolved"]').waitFor({ timeout: 5000 });
+  const ex = await Promise.race([client.exited, sleep(10000).then(() => 'timeout')]);
+  assert.notEqual(ex, 'timeout', `the client did not end after resolve: ${client.output.slice(-600)}`);
+  assert.equal(ex.code, 0);
+  assert.match(client.output, /resolved/);
+  const history = await alice.locator('#events').textContent();
+  assert.match(history, /invite bob/);
+  assert.match(history, /resolve/);
+  await alice.locator('.details-view [data-action="reopen"]').click();
+  await alice.locator('.details-view[data-state="waiting"]').waitFor({ timeout: 5000 });
+  const r = await pageApi(alice, 'GET', `/api/requests/${id}`);
+  assert.equal(r.body.state, 'waiting');
+  assert.ok(r.body.notes.some((n) => n.text === note), JSON.stringify(r.body.notes));
+  assert.deepEqual(alice.errors || [], []);
 });
