@@ -2,7 +2,7 @@
 // that files a request with collected information (real collectors on this machine), the
 // details view, take → the session view with the customer's screen; two technicians taking
 // the same request at the same moment; T13 — hostile customer metadata stays text; the
-// details actions (note, invite, resolve ends the customer, reopen).
+// details actions (note, invite, resolve ends the customer, reopen, transfer).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -240,4 +240,31 @@ test('(e) details actions: a note, an invite, resolve ends the customer, reopen'
   assert.equal(r.body.state, 'waiting');
   assert.ok(r.body.notes.some((n) => n.text === note), JSON.stringify(r.body.notes));
   assert.deepEqual(alice.errors || [], []);
+});
+
+test('(f) transfer to a technician, then to a queue the first one cannot see', async () => {
+  await alice.goto(`${server.url}/#/requests`);
+  const bob = await login(browser, server, 'bob');
+  const client = startClient(server, x.display, { name: 'Transfer Customer', summary: 'pass me on' });
+  const id = await waitFiled(client);
+  assert.equal((await pageApi(alice, 'POST', `/api/requests/${id}/take`, {})).status, 200);
+  await alice.goto(`${server.url}/#/request/${id}`);
+  await alice.locator('.details-view[data-loaded="true"]').waitFor({ timeout: 10000 });
+  await alice.fill('#transfer-technician', 'bob');
+  await alice.locator('[data-action="transfer-technician"]').click();
+  await alice.locator('#details-notice', { hasText: 'Transferred to bob' }).waitFor({ timeout: 5000 });
+  // bob's Call Manager shows it as his, live.
+  await bob.locator(`[data-request-id="${id}"] .col-tech`, { hasText: 'bob' }).waitFor({ timeout: 5000 });
+  // bob, now the owner, moves it to the senior queue: alice (technician) loses sight of it.
+  await bob.goto(`${server.url}/#/request/${id}`);
+  await bob.locator('.details-view[data-loaded="true"]').waitFor({ timeout: 10000 });
+  await bob.selectOption('#transfer-queue', 'senior');
+  await bob.locator('[data-action="transfer-queue"]').click();
+  await bob.locator('#details-notice', { hasText: 'Moved to the queue senior' }).waitFor({ timeout: 5000 });
+  await alice.goto(`${server.url}/#/requests`);
+  await alice.locator('[data-feed-status="live"]').waitFor({ timeout: 5000 });
+  await alice.waitForFunction((id) => !document.querySelector(`[data-request-id="${id}"]`), id, { timeout: 5000 });
+  assert.equal((await pageApi(alice, 'GET', `/api/requests/${id}`)).status, 404);
+  await client.stop();
+  await bob.context().close();
 });
