@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   proc, stopAll, tempDir, startXvfb, startServer, startClient, launchBrowser, login, binDir,
-  toolDir, median, percentile,
+  toolDir, median, percentile, waitFiled, takeAndOpen, openGiven, pageApi,
 } from './lib/harness.mjs';
 
 const run = promisify(execFile);
@@ -40,7 +40,7 @@ before(async () => {
   server = await startServer({ users: [['alice', 'technician'], ['bob', 'technician']] });
   ctlSocket = path.join(tempDir('ctl'), 'ctl.sock');
   client = startClient(server, x.display, { extra: ['--ctl-socket', ctlSocket] });
-  [, requestId] = await client.waitFor(/support request ([0-9a-f]{32})/);
+  requestId = await waitFiled(client);
   await client.waitFor(/control socket \//);
   browser = await launchBrowser();
 });
@@ -59,12 +59,17 @@ async function ctl(...args) {
   }
 }
 
+// alice takes the request (Take in the Call Manager opens the session); bob, a technician
+// too, joins only after alice invited him (escalation, docs/protocol.md §8.2).
 async function openSession(username) {
   const p = await login(browser, server, username);
-  const row = p.locator(`[data-request-id="${requestId}"]`);
-  await row.waitFor({ timeout: 10000 });
-  await row.locator('button').first().click();
-  await p.locator('[data-state="live"]').waitFor({ timeout: 10000 });
+  if (username === 'alice') {
+    await takeAndOpen(p, requestId);
+  } else {
+    const r = await pageApi(alice, 'POST', `/api/requests/${requestId}/invite`, { technician: username });
+    assert.equal(r.status, 204, `invite ${username}: ${r.status} ${r.text}`);
+    await openGiven(p, requestId);
+  }
   await p.waitForFunction(() => window.visitViewer.state() === 'live');
   return p;
 }
@@ -272,5 +277,12 @@ test('(f) T11: a controller holding Shift disconnects abruptly -> Shift released
   assert.ok(newLines(from).some((l) => l.startsWith('key_release Shift_L')),
     `${newLines(from).join('; ')}\nclient: ${client.output.slice(-1500)}`);
   console.log(`# Shift released ${Date.now() - t0} ms after the controller's browser closed`);
-  assert.match(await ctl('status'), /mode: read_only/);
+  // The release and the switch to Read-Only are two steps of the client; give the second its
+  // moment rather than racing it.
+  let status = await ctl('status');
+  for (const d3 = Date.now() + 2000; !/mode: read_only/.test(status) && Date.now() < d3;) {
+    await sleep(50);
+    status = await ctl('status');
+  }
+  assert.match(status, /mode: read_only/);
 });

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   proc, stopAll, tempDir, startXvfb, startXterm, randomText, startServer, startClient,
   launchBrowser, login, waitCanvasEqualsScreen, grabScreen, canvasPixels, comparePixels,
-  cpuSeconds, median, percentile, toolDir,
+  cpuSeconds, median, percentile, toolDir, waitFiled, takeAndOpen, openGiven,
 } from './lib/harness.mjs';
 
 let x, server, client, browser, page, termFile, requestId;
@@ -20,7 +20,7 @@ before(async () => {
   fs.appendFileSync(termFile, `first ${randomText(24)}\n`);
   server = await startServer({ users: [['alice', 'technician'], ['bob', 'senior']] });
   client = startClient(server, x.display);
-  [, requestId] = await client.waitFor(/support request ([0-9a-f]{32})/);
+  requestId = await waitFiled(client);
   browser = await launchBrowser();
 });
 
@@ -29,13 +29,12 @@ after(async () => {
   await stopAll();
 });
 
+// alice takes the request in the Call Manager (the session view opens); bob is senior and
+// may join a session someone else took.
 async function openSession(username) {
   const p = await login(browser, server, username);
-  const row = p.locator(`[data-request-id="${requestId}"]`);
-  await row.waitFor({ timeout: 10000 });
-  await row.locator('button').first().click();
-  await p.locator('[data-state="live"]').waitFor({ timeout: 10000 });
-  return p;
+  if (username === 'alice') return takeAndOpen(p, requestId);
+  return openGiven(p, requestId);
 }
 
 test('the waiting customer is listed and its screen appears pixel-exact within 2 s', async () => {

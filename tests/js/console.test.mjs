@@ -43,7 +43,7 @@ test('routes: probe in the hash query', () => {
 
 test('routes: hostile or malformed ids are refused', () => {
   for (const h of ['#/session/', '#/session/..%2f..%2fapi', '#/session/a%20b', '#/session/<script>',
-    `#/session/${'a'.repeat(65)}`, '#/session/a/b', '#/admin', '#/session/%2e%2e']) {
+    `#/session/${'a'.repeat(65)}`, '#/session/a/b', '#/admin/secrets', '#/request/<x>', '#/session/%2e%2e']) {
     assert.equal(parseRoute(h).name, 'unknown', h);
   }
   assert.equal(isValidRequestId(ID), true);
@@ -194,7 +194,7 @@ test('api: me, login, requests and logout with the CSRF token', async () => {
   assert.equal(await api.me(), null);
   await assert.rejects(api.requests(), (e) => e instanceof ApiError && e.status === 401);
   await assert.rejects(api.login('alice', 'nope'), (e) => e.status === 401 && e.message === 'invalid credentials');
-  assert.deepEqual(await api.login('alice', 'pw'), { username: 'alice', role: 'technician' });
+  assert.deepEqual(await api.login('alice', 'pw'), { username: 'alice', role: 'technician', totp_enabled: false });
   assert.equal(api.csrf, 'T2');
   const loginCall = f.calls.find((c) => c.path === '/api/login' && JSON.parse(c.init.body).password === 'pw');
   assert.equal(loginCall.init.headers['Content-Type'], 'application/json');

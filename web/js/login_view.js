@@ -1,5 +1,6 @@
-// The login form. Submitting calls `login(username, password)`, which resolves on success
-// or rejects with an Error whose message is shown as text.
+// The login form. Submitting calls `login(username, password, totp)`, which resolves on
+// success or rejects with an Error whose message is shown as text; an error with
+// `totpRequired` switches to the second step, which asks for the 6-digit code.
 import { el, setText } from './dom.js';
 
 export function mountLogin(container, { login, message = '' }) {
@@ -11,6 +12,14 @@ export function mountLogin(container, { login, message = '' }) {
     id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password',
     required: true, maxlength: '1024',
   });
+  const totp = el('input', {
+    id: 'login-totp', name: 'totp', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
+    pattern: '[0-9]{6}', maxlength: '6',
+  });
+  const totpField = el('div', { className: 'field', id: 'login-totp-field' },
+    el('label', { for: 'login-totp', text: 'Code from your authenticator app' }), totp);
+  totpField.hidden = true;
+  const credFields = [];
   const submit = el('button', { type: 'submit', className: 'btn btn-primary btn-block', text: 'Sign in' });
   const error = el('p', { id: 'login-error', className: 'form-error', role: 'alert' });
   const note = el('p', { className: 'form-note' });
@@ -24,8 +33,9 @@ export function mountLogin(container, { login, message = '' }) {
     el('h1', { id: 'login-title', className: 'login-title', tabindex: '-1', text: 'Sign in to visit' }),
     el('p', { className: 'login-sub', text: 'Technician console' }),
     note,
-    el('div', { className: 'field' }, el('label', { for: 'login-username', text: 'Username' }), username),
-    el('div', { className: 'field' }, el('label', { for: 'login-password', text: 'Password' }), password),
+    credFields[0] = el('div', { className: 'field' }, el('label', { for: 'login-username', text: 'Username' }), username),
+    credFields[1] = el('div', { className: 'field' }, el('label', { for: 'login-password', text: 'Password' }), password),
+    totpField,
     error,
     submit,
   );
@@ -33,11 +43,31 @@ export function mountLogin(container, { login, message = '' }) {
   container.appendChild(root);
 
   let busy = false;
+  let secondStep = false;
+
+  function showSecondStep(on) {
+    secondStep = on;
+    totpField.hidden = !on;
+    for (const f of credFields) f.hidden = on;
+    totp.value = '';
+    if (on) {
+      setText(note, 'Enter the 6-digit code from your authenticator app.');
+      note.hidden = false;
+      totp.focus();
+    }
+  }
+
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (busy) return;
     const u = username.value.trim();
     const p = password.value;
+    const code = totp.value.replace(/\s+/g, '');
+    if (secondStep && !/^\d{6}$/.test(code)) {
+      showError('Enter the 6 digits your app shows.');
+      totp.focus();
+      return;
+    }
     if (!u || !p) {
       showError(!u ? 'Enter your username.' : 'Enter your password.');
       (!u ? username : password).focus();
@@ -50,9 +80,21 @@ export function mountLogin(container, { login, message = '' }) {
     username.removeAttribute('aria-invalid');
     password.removeAttribute('aria-invalid');
     try {
-      await login(u, p);
+      await login(u, p, secondStep ? code : undefined);
     } catch (err) {
+      if (err && err.totpRequired && !secondStep) {
+        showSecondStep(true);
+        return;
+      }
       showError(err && err.message ? err.message : 'Sign-in failed.');
+      if (secondStep && err && err.status === 401 && !err.totpRequired) {
+        // Wrong code (or password changed meanwhile): start again from the password.
+        showSecondStep(false);
+      } else if (secondStep) {
+        totp.value = '';
+        totp.focus();
+        return;
+      }
       password.value = '';
       password.setAttribute('aria-invalid', 'true');
       password.focus();

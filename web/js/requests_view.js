@@ -1,148 +1,181 @@
-// The support-request queue ("Call Manager" preview): a table refreshed every 2 s and on
-// demand. Every customer-provided string goes into the page with textContent only. Rows are
-// updated in place (keyed by request id) so focus and scroll survive a refresh.
+// The Call Manager: the live list of support requests from the /ws/console feed (the app owns
+// the connection and the FeedStore). Rows are keyed by request id and updated in place; the
+// waiting time ticks every second on the server's clock. Every customer-provided string goes
+// into the page with textContent only.
 import { el, setText } from './dom.js';
-import { isValidRequestId } from './routes.js';
-import { parseTimestamp, formatDuration, formatClock, stateBadgeClass, stateLabel, onlineLabel } from './format.js';
+import { formatWaiting, STATES } from './feed.js';
+import { stateBadgeClass, stateLabel } from './format.js';
 
-const REFRESH_MS = 2000;
+const FEED_TEXT = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', stopped: 'offline' };
+
+// Filters survive leaving and re-entering the view.
+const filter = { queue: '', state: 'open', text: '' };
+
+/** True when this technician may open the request's session now (docs/protocol.md §8.2). */
+export function mayOpen(req, me) {
+  if (!req || req.state !== 'in_session') return false;
+  return req.technician === me.username || me.role === 'senior' || me.role === 'admin';
+}
 
 /**
- *   api            the API client (requests())
- *   onOpen(req)    open the session view for a request
- *   onUnauthorized called when the server says the login is gone
- *   cache          Map id → request, filled for the session header
+ *   feed        the FeedStore
+ *   feedStatus  () → current feed status; onFeedStatus(fn) → unsubscribe
+ *   me          {username, role}
+ *   actions     {take(id, notify), openSession(id), openDetails(id), newCode()}
  */
-export function mountRequests(container, { api, onOpen, onUnauthorized, cache }) {
-  const refreshBtn = el('button', { type: 'button', className: 'btn btn-secondary', id: 'requests-refresh', text: 'Refresh' });
-  const updated = el('span', { className: 'muted updated', 'aria-live': 'off' });
+export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, actions }) {
+  const liveBadge = el('span', { className: 'feed-status', id: 'feed-status', role: 'status' });
   const count = el('span', { className: 'count-pill', 'aria-live': 'polite' });
-  const errorEl = el('p', { className: 'banner banner-error', role: 'alert' });
-  errorEl.hidden = true;
-  const tbody = el('tbody');
-  const table = el(
-    'table',
-    { className: 'requests-table', id: 'requests-table' },
-    el('caption', { className: 'visually-hidden', text: 'Support requests waiting for a technician' }),
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        el('th', { scope: 'col', text: 'Customer' }),
-        el('th', { scope: 'col', text: 'Description' }),
-        el('th', { scope: 'col', text: 'State' }),
-        el('th', { scope: 'col', text: 'Waiting since' }),
-        el('th', { scope: 'col', text: 'Online' }),
-        el('th', { scope: 'col', className: 'col-actions' }, el('span', { className: 'visually-hidden', text: 'Actions' })),
-      ),
-    ),
-    tbody,
-  );
-  const empty = el('div', { className: 'empty-state' },
-    el('p', { className: 'empty-title', text: 'No customers are waiting.' }),
-    el('p', { className: 'muted', text: 'New support requests appear here automatically.' }));
-  empty.hidden = true;
-  const loading = el('p', { className: 'muted loading', text: 'Loading support requests…' });
+  const notice = el('p', { className: 'banner', id: 'requests-notice', role: 'alert' });
+  notice.hidden = true;
+  const codeBtn = el('button', { type: 'button', className: 'btn btn-secondary', id: 'new-code', text: 'New session code' });
 
-  const root = el(
-    'section',
-    { className: 'requests-view page', 'aria-labelledby': 'requests-title' },
-    el(
-      'div',
-      { className: 'page-head' },
+  const queueSel = el('select', { id: 'filter-queue', 'aria-label': 'Queue' });
+  const stateSel = el('select', { id: 'filter-state', 'aria-label': 'State' },
+    el('option', { value: 'open', text: 'Open (waiting + in session)' }),
+    el('option', { value: '', text: 'All states' }),
+    STATES.map((s) => el('option', { value: s, text: stateLabel(s) })));
+  const search = el('input', { type: 'search', id: 'filter-text', placeholder: 'Search name or summary…', 'aria-label': 'Search' });
+  stateSel.value = filter.state;
+  search.value = filter.text;
+
+  const tbody = el('tbody');
+  const table = el('table', { className: 'requests-table', id: 'requests-table' },
+    el('caption', { className: 'visually-hidden', text: 'Support requests' }),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: 'Customer' }),
+      el('th', { scope: 'col', text: 'Summary' }),
+      el('th', { scope: 'col', text: 'Topic' }),
+      el('th', { scope: 'col', text: 'Queue' }),
+      el('th', { scope: 'col', text: 'State' }),
+      el('th', { scope: 'col', text: 'Technician' }),
+      el('th', { scope: 'col', text: 'Waiting' }),
+      el('th', { scope: 'col', className: 'col-actions' }, el('span', { className: 'visually-hidden', text: 'Actions' })))),
+    tbody);
+  const connecting = el('p', { className: 'muted loading', id: 'feed-waiting', text: 'Connecting to the live feed…' });
+  const empty = el('div', { className: 'empty-state' },
+    el('p', { className: 'empty-title', text: 'No support requests here' }),
+    el('p', { className: 'muted', id: 'empty-detail', text: 'New support requests appear here as soon as a customer files one.' }));
+
+  const root = el('section', { className: 'requests-view page', 'aria-labelledby': 'requests-title' },
+    el('div', { className: 'page-head' },
       el('div', { className: 'page-title' },
-        el('h1', { id: 'requests-title', tabindex: '-1', text: 'Call Manager' }),
-        count),
-      el('div', { className: 'page-actions' }, updated, refreshBtn),
-    ),
-    errorEl,
-    el('div', { className: 'card table-card' }, el('div', { className: 'table-scroll' }, table), empty, loading),
-  );
+        el('h1', { id: 'requests-title', tabindex: '-1', text: 'Call Manager' }), count, liveBadge),
+      el('div', { className: 'page-actions' }, codeBtn)),
+    el('div', { className: 'filters' },
+      el('label', { className: 'filter' }, el('span', { text: 'Queue' }), queueSel),
+      el('label', { className: 'filter' }, el('span', { text: 'State' }), stateSel),
+      el('label', { className: 'filter filter-grow' }, el('span', { text: 'Search' }), search)),
+    notice,
+    el('div', { className: 'card table-card' }, el('div', { className: 'table-scroll' }, table), empty, connecting));
   container.appendChild(root);
 
-  const rows = new Map(); // id → {tr, cells, req}
-  let timer = 0;
-  let inFlight = false;
-  let destroyed = false;
-  let loadedOnce = false;
+  const rows = new Map(); // id → entry
+  let tick = 0;
+
+  function showNotice(text, kind = 'error') {
+    setText(notice, text);
+    notice.className = `banner banner-${kind}`;
+    notice.hidden = !text;
+  }
 
   function buildRow(id) {
     const name = el('span', { className: 'cust-name' });
-    const desc = el('td', { className: 'col-desc' });
+    const dot = el('span', { className: 'online-dot', 'aria-hidden': 'true' });
+    const onlineText = el('span', { className: 'visually-hidden' });
+    const viaCode = el('span', { className: 'via-code', title: 'came in with a session code', text: 'code' });
+    const summary = el('td', { className: 'col-desc' });
+    const topic = el('td', { className: 'col-topic' });
+    const queue = el('td', { className: 'col-queue' });
     const stateBadge = el('span', { className: 'badge' });
-    const waitingTime = el('time', { className: 'waiting' });
-    const online = el('span', { className: 'online' }, el('span', { className: 'online-dot', 'aria-hidden': 'true' }), el('span', { className: 'online-text' }));
-    const open = el('button', { type: 'button', className: 'btn btn-primary btn-small', text: 'Open' });
-    const tr = el(
-      'tr',
-      { className: 'request-row', dataset: { requestId: id } },
-      el('td', { className: 'col-name' }, name),
-      desc,
+    const tech = el('td', { className: 'col-tech' });
+    const waiting = el('td', { className: 'col-waiting waiting' });
+    const take = el('button', { type: 'button', className: 'btn btn-primary btn-small', dataset: { action: 'take' }, text: 'Take' });
+    const open = el('button', { type: 'button', className: 'btn btn-primary btn-small', dataset: { action: 'open' }, text: 'Open' });
+    const tr = el('tr', { className: 'request-row', dataset: { requestId: id } },
+      el('td', { className: 'col-name' }, el('span', { className: 'online' }, dot, onlineText), name, viaCode),
+      summary, topic, queue,
       el('td', { className: 'col-state' }, stateBadge),
-      el('td', { className: 'col-waiting' }, waitingTime),
-      el('td', { className: 'col-online' }, online),
-      el('td', { className: 'col-actions' }, open),
-    );
-    const entry = { tr, name, desc, stateBadge, waitingTime, online, open, req: null };
+      tech, waiting,
+      el('td', { className: 'col-actions' }, take, open));
+    const entry = { tr, name, dot, onlineText, viaCode, summary, topic, queue, stateBadge, tech, waiting, take, open, req: null };
+    take.addEventListener('click', async (e) => {
+      e.stopPropagation();
+      take.disabled = true;
+      try {
+        await actions.take(id, showNotice);
+      } finally {
+        take.disabled = false;
+      }
+    });
     open.addEventListener('click', (e) => {
       e.stopPropagation();
-      if (entry.req) onOpen(entry.req);
+      actions.openSession(id);
     });
     tr.addEventListener('click', (e) => {
-      // A click anywhere on the row opens it, unless the user is selecting text.
       const sel = window.getSelection();
       if (sel && !sel.isCollapsed && tr.contains(sel.anchorNode)) return;
       if (e.target.closest('button')) return;
-      if (entry.req && !open.disabled) onOpen(entry.req);
+      actions.openDetails(id);
     });
     return entry;
   }
 
-  function updateRow(entry, req, now) {
+  function updateRow(entry, req) {
     entry.req = req;
-    const name = typeof req.name === 'string' && req.name ? req.name : '(no name)';
+    const name = req.name || '(no name)';
     setText(entry.name, name);
-    const desc = typeof req.description === 'string' ? req.description : '';
-    setText(entry.desc, desc);
-    entry.desc.title = desc;
+    setText(entry.summary, req.summary);
+    entry.summary.title = req.summary;
+    setText(entry.topic, req.topic || '—');
+    setText(entry.queue, req.queue || '—');
     setText(entry.stateBadge, stateLabel(req.state));
     entry.stateBadge.className = `badge ${stateBadgeClass(req.state)}`;
-    const t = parseTimestamp(req.created_at);
-    if (Number.isNaN(t)) {
-      setText(entry.waitingTime, '—');
-      entry.waitingTime.removeAttribute('datetime');
-      entry.waitingTime.removeAttribute('title');
-    } else {
-      const d = new Date(t);
-      setText(entry.waitingTime, `${formatClock(d)} (${formatDuration(now - t)})`);
-      entry.waitingTime.setAttribute('datetime', d.toISOString());
-      entry.waitingTime.title = d.toLocaleString();
-    }
-    const on = !!req.online;
-    entry.online.className = `online ${on ? 'is-online' : 'is-offline'}`;
-    setText(entry.online.lastChild, onlineLabel(on));
-    entry.open.disabled = !isValidRequestId(req.id);
+    entry.tr.dataset.state = req.state;
+    setText(entry.tech, req.technician || '—');
+    entry.dot.className = `online-dot ${req.online ? 'is-online' : 'is-offline'}`;
+    entry.dot.title = req.online ? 'customer online' : 'customer offline';
+    setText(entry.onlineText, req.online ? 'online' : 'offline');
+    entry.viaCode.hidden = !req.via_code;
+    const takeable = req.state === 'waiting' && (!req.technician || req.technician === me.username);
+    entry.take.hidden = !takeable;
+    entry.open.hidden = !mayOpen(req, me);
+    entry.take.setAttribute('aria-label', `Take the request of ${name}`);
     entry.open.setAttribute('aria-label', `Open the session of ${name}`);
+    updateWaiting(entry);
   }
 
-  function render(list) {
-    const now = Date.now();
+  function updateWaiting(entry) {
+    setText(entry.waiting, formatWaiting(feed.waitingMs(entry.req, Date.now())));
+  }
+
+  function fillQueues() {
+    const want = filter.queue;
+    const names = feed.queueNames();
+    const current = [...queueSel.options].map((o) => `${o.value}\t${o.textContent}`).join('\n');
+    const next = [['', 'All queues'], ...names.map((q) => [q.name, q.title === q.name ? q.name : `${q.title} (${q.name})`])]
+      .map(([v, t]) => `${v}\t${t}`).join('\n');
+    if (current !== next) {
+      while (queueSel.firstChild) queueSel.removeChild(queueSel.firstChild);
+      queueSel.appendChild(el('option', { value: '', text: 'All queues' }));
+      for (const q of names) queueSel.appendChild(el('option', { value: q.name, text: q.title === q.name ? q.name : `${q.title} (${q.name})` }));
+    }
+    queueSel.value = names.some((q) => q.name === want) ? want : '';
+  }
+
+  function render() {
+    fillQueues();
+    const list = feed.list(filter);
     const seen = new Set();
-    cache.clear();
-    let before = null; // keep server order: insert each row after the previous one
+    let before = null;
     for (const req of list) {
-      const id = typeof req.id === 'string' ? req.id : String(req.id ?? '');
-      if (!id || seen.has(id)) continue;
-      seen.add(id);
-      cache.set(id, req);
-      let entry = rows.get(id);
+      seen.add(req.id);
+      let entry = rows.get(req.id);
       if (!entry) {
-        entry = buildRow(id);
-        rows.set(id, entry);
+        entry = buildRow(req.id);
+        rows.set(req.id, entry);
       }
-      updateRow(entry, req, now);
+      updateRow(entry, req);
       const wanted = before ? before.nextSibling : tbody.firstChild;
       if (wanted !== entry.tr) tbody.insertBefore(entry.tr, wanted);
       before = entry.tr;
@@ -154,54 +187,41 @@ export function mountRequests(container, { api, onOpen, onUnauthorized, cache })
       }
     }
     const n = seen.size;
-    setText(count, n === 1 ? '1 request' : `${n} requests`);
-    empty.hidden = n !== 0;
+    const total = feed.requests.size;
+    setText(count, n === total ? `${n} ${n === 1 ? 'request' : 'requests'}` : `${n} of ${total} requests`);
+    empty.hidden = n !== 0 || !feed.snapshotted;
+    connecting.hidden = feed.snapshotted;
     table.hidden = n === 0;
   }
 
-  async function refresh() {
-    if (inFlight || destroyed) return;
-    inFlight = true;
-    clearTimeout(timer);
-    root.setAttribute('aria-busy', 'true');
-    try {
-      const list = await api.requests();
-      if (destroyed) return;
-      render(list);
-      loadedOnce = true;
-      loading.hidden = true;
-      errorEl.hidden = true;
-      setText(updated, `Updated ${formatClock(new Date())}`);
-    } catch (err) {
-      if (destroyed) return;
-      if (err && err.status === 401) {
-        onUnauthorized();
-        return;
-      }
-      setText(errorEl, `Could not load the support requests: ${(err && err.message) || err}`);
-      errorEl.hidden = false;
-      if (!loadedOnce) loading.hidden = true;
-    } finally {
-      inFlight = false;
-      if (!destroyed) {
-        root.removeAttribute('aria-busy');
-        timer = setTimeout(refresh, REFRESH_MS);
-      }
-    }
+  function renderStatus(s) {
+    setText(liveBadge, FEED_TEXT[s] || s);
+    liveBadge.dataset.feedStatus = s;
+    liveBadge.className = `feed-status feed-${s}`;
   }
 
-  refreshBtn.addEventListener('click', () => refresh());
+  queueSel.addEventListener('change', () => { filter.queue = queueSel.value; render(); });
+  stateSel.addEventListener('change', () => { filter.state = stateSel.value; render(); });
+  search.addEventListener('input', () => { filter.text = search.value; render(); });
+  codeBtn.addEventListener('click', () => actions.newCode());
+
+  const unsubFeed = feed.subscribe(() => render());
+  const unsubStatus = onFeedStatus(renderStatus);
+  renderStatus(feedStatus());
   table.hidden = true;
-  refresh();
+  render();
+  tick = setInterval(() => { for (const e of rows.values()) updateWaiting(e); }, 1000);
 
   return {
     root,
+    showNotice,
     focus() {
       root.querySelector('h1').focus();
     },
     destroy() {
-      destroyed = true;
-      clearTimeout(timer);
+      clearInterval(tick);
+      unsubFeed();
+      unsubStatus();
       root.remove();
     },
   };

@@ -2,7 +2,10 @@
 //
 //   #/login                       the login form
 //   #/requests                    the support-request queue (default once logged in)
+//   #/request/<request id>        the details of one support request
 //   #/session/<request id>        the session viewer for one support request
+//   #/account                     the technician's own account (password, TOTP)
+//   #/admin/<users|queues|wizard> the admin pages (admins only; the server enforces it)
 //   ...?probe=<x>,<y>             optional query on any route: a latency probe pixel (tests)
 
 /** Request ids are 32 hex digits on the wire; accept a slightly wider safe alphabet. */
@@ -11,6 +14,8 @@ const REQUEST_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 export function isValidRequestId(id) {
   return typeof id === 'string' && REQUEST_ID_RE.test(id);
 }
+
+export const ADMIN_SECTIONS = Object.freeze(['users', 'queues', 'wizard']);
 
 /**
  * Parses "x,y" into {x, y} (non-negative integers below 8192, the protocol's screen limit).
@@ -50,7 +55,8 @@ function safeDecode(s) {
 
 /**
  * Parses a location hash ("#/session/abc?probe=1,2", "", "#") into a route:
- *   { name: 'login' | 'requests' | 'session' | 'unknown', id?: string, probe: {x,y}|null }
+ *   { name: 'login' | 'requests' | 'request' | 'session' | 'account' | 'admin' | 'unknown',
+ *     id?: string, section?: string, probe: {x,y}|null }
  * An empty hash is the 'requests' route (the app sends logged-out users to login itself).
  */
 export function parseRoute(hash) {
@@ -69,9 +75,14 @@ export function parseRoute(hash) {
   if (parts.length === 0) return { name: 'requests', probe };
   if (parts.length === 1 && parts[0] === 'login') return { name: 'login', probe };
   if (parts.length === 1 && parts[0] === 'requests') return { name: 'requests', probe };
-  if (parts.length === 2 && parts[0] === 'session') {
+  if (parts.length === 2 && (parts[0] === 'session' || parts[0] === 'request')) {
     const id = safeDecode(parts[1]);
-    if (isValidRequestId(id)) return { name: 'session', id, probe };
+    if (isValidRequestId(id)) return { name: parts[0], id, probe };
+  }
+  if (parts.length === 1 && parts[0] === 'account') return { name: 'account', probe };
+  if (parts[0] === 'admin' && parts.length <= 2) {
+    const section = parts.length === 2 ? parts[1] : 'users';
+    if (ADMIN_SECTIONS.includes(section)) return { name: 'admin', section, probe };
   }
   return { name: 'unknown', probe };
 }
@@ -84,8 +95,15 @@ export function formatRoute(route) {
       base = '#/login';
       break;
     case 'session':
+    case 'request':
       if (!isValidRequestId(route.id)) throw new Error('invalid request id');
-      base = `#/session/${encodeURIComponent(route.id)}`;
+      base = `#/${route.name}/${encodeURIComponent(route.id)}`;
+      break;
+    case 'account':
+      base = '#/account';
+      break;
+    case 'admin':
+      base = `#/admin/${ADMIN_SECTIONS.includes(route.section) ? route.section : 'users'}`;
       break;
     default:
       base = '#/requests';

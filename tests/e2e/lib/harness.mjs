@@ -137,14 +137,14 @@ export function randomText(n = 16) {
 }
 
 // --- server and client ----------------------------------------------------------------------
-export async function startServer({ dataDir = tempDir('data'), users = [['alice', 'technician']] } = {}) {
+export async function startServer({ dataDir = tempDir('data'), users = [['alice', 'technician']], extra = [] } = {}) {
   const creds = {};
   for (const [name, role] of users) {
     const password = `pw-${randomText(12)}`;
     execFileSync(path.join(binDir, 'visit-server'), ['user', 'add', name, '--role', role, '--data-dir', dataDir], { input: `${password}\n` });
     creds[name] = password;
   }
-  const server = new proc('server', path.join(binDir, 'visit-server'), ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--self-signed']);
+  const server = new proc('server', path.join(binDir, 'visit-server'), ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--self-signed', ...extra]);
   const [, url] = await server.waitFor(/listening on (https:\/\/[0-9.]+:\d+)/);
   const [, fingerprint] = await server.waitFor(/fingerprint sha256:([0-9a-f]{64})/);
   server.url = url;
@@ -154,10 +154,65 @@ export async function startServer({ dataDir = tempDir('data'), users = [['alice'
   return server;
 }
 
-export function startClient(server, display, { name = 'Ada Customer', description = 'printer is broken', pin = server.fingerprint, extra = [] } = {}) {
-  const args = ['--headless', '--server', server.url, '--name', name, '--description', description, '--display', display];
+// A headless customer that files a support request through the server's wizard and confirms
+// it without asking (--yes). `answers` are the wizard answers (question id → text); the
+// default definition needs `topic` and `summary`. `code` pairs with a technician's session code.
+export function startClient(server, display, {
+  name = 'Ada Customer', summary = 'printer is broken', answers = {}, code = null, yes = true,
+  pin = server.fingerprint, extra = [],
+} = {}) {
+  const args = ['--headless', '--server', server.url, '--name', name, '--display', display];
+  const all = { topic: 'printing', summary, ...answers };
+  for (const [k, v] of Object.entries(all)) if (v !== undefined && v !== null) args.push('--answer', `${k}=${v}`);
+  if (yes) args.push('--yes');
+  if (code) args.push('--code', code);
   if (pin) args.push('--pin', pin);
   return new proc('client', path.join(binDir, 'visit-client'), [...args, ...extra]);
+}
+
+// The id of the request the client filed (the client prints it once the server answered
+// request_filed), and the time the line was seen.
+export const FILED_RE = /(?:request filed|support request)\D{0,40}?([0-9a-f]{32})/i;
+export async function waitFiled(client, timeoutMs = 30000) {
+  const m = await client.waitFor(FILED_RE, timeoutMs);
+  return m[1];
+}
+
+// A JSON API call from a logged-in page (same origin, cookie, CSRF from /api/me): {status, body}.
+export async function pageApi(page, method, apiPath, body) {
+  return page.evaluate(async ([method, apiPath, body]) => {
+    const headers = { Accept: 'application/json' };
+    if (method !== 'GET') {
+      const me = await (await fetch('/api/me', { credentials: 'same-origin' })).json();
+      headers['X-CSRF-Token'] = me.csrf;
+      headers['Content-Type'] = 'application/json';
+    }
+    const r = await fetch(apiPath, { method, headers, credentials: 'same-origin', body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) });
+    const text = await r.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: r.status, body: json, text };
+  }, [method, apiPath, body]);
+}
+
+// Takes the request in the Call Manager (Take button on its row); the console then opens the
+// session view. Resolves with the page once the viewer is live.
+export async function takeAndOpen(page, requestId, { timeoutMs = 10000 } = {}) {
+  if (!/#\/requests$/.test(page.url())) await page.goto(new URL('/#/requests', page.url()).href);
+  const row = page.locator(`[data-request-id="${requestId}"]`);
+  await row.waitFor({ timeout: timeoutMs });
+  const take = row.locator('[data-action="take"]');
+  if (await take.isVisible()) await take.click();
+  else await row.locator('[data-action="open"]').click();
+  await page.locator('[data-state="live"]').waitFor({ timeout: timeoutMs });
+  return page;
+}
+
+// Opens the session view of a request this technician was given (took, invited, senior).
+export async function openGiven(page, requestId, { timeoutMs = 10000 } = {}) {
+  await page.goto(new URL(`/#/session/${requestId}`, page.url()).href);
+  await page.locator('[data-state="live"]').waitFor({ timeout: timeoutMs });
+  return page;
 }
 
 // CPU seconds (user + system) a process has used so far, from /proc.
@@ -185,6 +240,7 @@ export async function login(browser, server, username) {
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', server.creds[username]);
   await page.click('button[type=submit]');
+  await page.locator('#requests-title, #details-title, .session-view').first().waitFor({ timeout: 10000 });
   return page;
 }
 
