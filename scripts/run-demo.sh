@@ -51,8 +51,9 @@ else
 fi
 
 DISPLAY=$display "$bin/visit-client" --headless --server "https://${listen/127.0.0.1/localhost}" \
-  --pin "$fingerprint" --name "Demo Customer" --description "My screen, waiting for a technician" \
-  --display "$display" & pids+=($!)
+  --pin "$fingerprint" --name "Demo Customer" --answer topic=application \
+  --answer summary="My screen, waiting for a technician" --yes --display "$display" </dev/null &
+pids+=($!)
 
 cat <<MSG
 
@@ -61,7 +62,8 @@ cat <<MSG
     fingerprint:  sha256:$fingerprint
     $(sed -n 1p "$data/admin-credentials.txt")
     $(sed -n 2p "$data/admin-credentials.txt")
-  Log in, open the waiting request of "Demo Customer" to see its screen. Ctrl-C stops all.
+  Log in: the Call Manager lists the request of "Demo Customer" (its details show what the
+  wizard collected); Take it to see the customer's screen. Ctrl-C stops all.
 
 MSG
 wait "${pids[0]}"

@@ -12,6 +12,7 @@ const char* const usage_text =
     "      [--threads N] [--max-connections-per-address N] [--max-connections N]\n"
     "      [--idle-timeout DURATION (default 30m)] [--absolute-timeout DURATION (default 12h)]\n"
     "      (DURATION: a number of seconds, or with a unit: 90s, 30m, 12h)\n"
+    "      [--code-ttl-seconds N (1..600, default 600: session codes expire within 10 minutes)]\n"
     "  visit-server user add NAME --role admin|senior|technician --data-dir DIR\n"
     "  visit-server user list --data-dir DIR\n"
     "  visit-server user set-role NAME --role admin|senior|technician --data-dir DIR\n"
@@ -199,6 +200,8 @@ command parse_command_line(const std::vector<std::string>& args) {
       o.max_connections = parse_int(a, value(a), 1, 1000000);
     } else if (a == "--idle-timeout") {
       o.idle_timeout = parse_duration(a, value(a), std::chrono::seconds(1), std::chrono::hours(24));
+    } else if (a == "--code-ttl-seconds") {
+      o.code_ttl_seconds = parse_int(a, value(a), 1, 600);
     } else if (a == "--absolute-timeout") {
       o.absolute_timeout =
           parse_duration(a, value(a), std::chrono::seconds(1), std::chrono::hours(24 * 30));

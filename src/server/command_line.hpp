@@ -38,6 +38,9 @@ struct serve_options {
   // Login sessions end this long after their last use, and this long after login.
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{12 * 3600};
+  // How long a session code stays valid (protocol.md §3.5: at most 10 minutes). Shorter
+  // only for tests of expiry and for desks that want it.
+  int code_ttl_seconds = 600;
 };
 
 // `visit-server user ACTION ...`: action is add, list, set-role, disable, enable, passwd or

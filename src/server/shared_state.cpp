@@ -27,7 +27,7 @@ shared_state::shared_state(serve_options options, std::unique_ptr<store> db,
       feed_([this](const console_feed::viewer& who) { return console_snapshot(who); }) {
   codes_ = std::make_unique<session_codes>(
       *store_, session_codes::load_or_create_key(options_.data_dir / "code_key"),
-      [] { return unix_now(); });
+      [] { return unix_now(); }, session_codes::config{.ttl_s = options_.code_ttl_seconds});
   hub_.set_audit(audit_.get());
 }
 

@@ -242,16 +242,17 @@ TEST_F(customer_protocol_test, viewers_count_is_checked) {
 
 TEST_F(customer_protocol_test, viewers_may_list_the_technicians) {
   ASSERT_EQ(p_.on_message(server_hello(1), true).what, kind::welcome);
-  auto e = p_.on_message(json_msg(message_type::viewers, 2, R"({"count":1})"), true);
+  ASSERT_EQ(p_.on_message(filed(2), true).what, kind::filed);
+  auto e = p_.on_message(json_msg(message_type::viewers, 3, R"({"count":1})"), true);
   EXPECT_FALSE(e.technicians_listed);  // an older server
   e = p_.on_message(
-      json_msg(message_type::viewers, 3,
+      json_msg(message_type::viewers, 4,
                R"({"count":3,"technicians":[{"id":"alice","name":"A"},{"id":"bob","name":"B"}]})"),
       true);
   ASSERT_EQ(e.what, kind::viewers) << e.text;
   EXPECT_TRUE(e.technicians_listed);
   EXPECT_EQ(e.technicians, (std::vector<std::string>{"alice", "bob"}));
-  e = p_.on_message(json_msg(message_type::viewers, 4, R"({"count":0,"technicians":[]})"), true);
+  e = p_.on_message(json_msg(message_type::viewers, 5, R"({"count":0,"technicians":[]})"), true);
   EXPECT_TRUE(e.technicians_listed);
   EXPECT_TRUE(e.technicians.empty());
   for (const char* bad : {R"({"count":1,"technicians":{}})", R"({"count":1,"technicians":[1]})",
@@ -259,7 +260,8 @@ TEST_F(customer_protocol_test, viewers_may_list_the_technicians) {
                           R"({"count":1,"technicians":[{"id":"a b","name":"x"}]})"}) {
     customer_protocol q{identity_};
     q.on_message(server_hello(1), true);
-    EXPECT_EQ(q.on_message(json_msg(message_type::viewers, 2, bad), true).what, kind::refused)
+    q.on_message(filed(2), true);
+    EXPECT_EQ(q.on_message(json_msg(message_type::viewers, 3, bad), true).what, kind::refused)
         << bad;
   }
 }

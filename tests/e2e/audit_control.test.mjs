@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   proc, stopAll, tempDir, startXvfb, startServer, startClient, launchBrowser, login, binDir,
-  toolDir,
+  toolDir, takeAndOpen, openGiven, pageApi,
 } from './lib/harness.mjs';
 
 const run = promisify(execFile);
@@ -76,12 +76,17 @@ async function sql(query) {
 const auditRows = () => sql(
   `SELECT seq, technician, kind, detail FROM audit_events WHERE request_id = '${requestId}' ORDER BY seq`);
 
+// alice takes the request (or opens it again); another technician is invited by alice first
+// (protocol.md §8.2: only technicians given the request may watch it).
 async function openSession(username) {
   const p = await login(browser, server, username);
-  const row = p.locator(`[data-request-id="${requestId}"]`);
-  await row.waitFor({ timeout: 10000 });
-  await row.locator('button').first().click();
-  await p.locator('[data-state="live"]').waitFor({ timeout: 10000 });
+  if (username === 'alice') {
+    await takeAndOpen(p, requestId);
+  } else {
+    const r = await pageApi(alice, 'POST', `/api/requests/${requestId}/invite`, { technician: username });
+    assert.equal(r.status, 204, r.text);
+    await openGiven(p, requestId);
+  }
   await p.waitForFunction(() => window.visitViewer.state() === 'live');
   return p;
 }

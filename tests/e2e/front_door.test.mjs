@@ -231,6 +231,8 @@ test('(e) details actions: a note, an invite, resolve ends the customer, reopen'
   assert.notEqual(ex, 'timeout', `the client did not end after resolve: ${client.output.slice(-600)}`);
   assert.equal(ex.code, 0);
   assert.match(client.output, /resolved/);
+  // The history is re-read after the feed announced the new state: wait for the entry.
+  await alice.locator('#events', { hasText: 'resolve' }).waitFor({ timeout: 5000 });
   const history = await alice.locator('#events').textContent();
   assert.match(history, /invite bob/);
   assert.match(history, /resolve/);

@@ -465,6 +465,20 @@ TEST(command_line, session_timeouts) {
                usage_error);
 }
 
+TEST(command_line, session_code_lifetime_is_at_most_ten_minutes) {
+  auto d = std::get<serve_options>(parse_command_line({"--data-dir", "d", "--self-signed"}));
+  EXPECT_EQ(d.code_ttl_seconds, 600);
+  auto s = std::get<serve_options>(
+      parse_command_line({"--data-dir", "d", "--self-signed", "--code-ttl-seconds", "4"}));
+  EXPECT_EQ(s.code_ttl_seconds, 4);
+  for (const char* bad : {"0", "601", "-1", "x"}) {
+    EXPECT_THROW(
+        parse_command_line({"--data-dir", "d", "--self-signed", "--code-ttl-seconds", bad}),
+        usage_error)
+        << bad;
+  }
+}
+
 TEST(command_line, user_actions) {
   auto list = std::get<user_options>(parse_command_line({"user", "list", "--data-dir", "d"}));
   EXPECT_EQ(list.action, "list");

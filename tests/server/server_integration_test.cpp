@@ -385,6 +385,8 @@ TEST_F(server_it, disabling_or_demoting_a_user_closes_their_live_websockets) {
   }
   auto [frank_cookie, frank_csrf] = c.login("frank", "frank-password-1");
   auto [grace_cookie, grace_csrf] = c.login("grace", "grace-password-1");
+  // Seniors are given a request once it is in session (protocol.md §8.2).
+  ASSERT_EQ(take(c, {admin_cookie, admin_csrf}, cust.request_id), 200u);
   ws_client frank(c, "/ws/view/" + cust.request_id,
                   {{"Cookie", frank_cookie}, {"Origin", c.origin()}});
   ws_client grace(c, "/ws/view/" + cust.request_id,
