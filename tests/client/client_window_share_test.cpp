@@ -39,6 +39,12 @@ const std::string request_id = "00112233445566778899aabbccddeeff";
 // The other window's stripes: these B,G,R triples must never be decoded anywhere.
 constexpr std::uint8_t secret_a[3] = {0xee, 0xff, 0xc0};  // 0xc0ffee
 constexpr std::uint8_t secret_b[3] = {0x77, 0x11, 0xee};  // 0xee1177
+// The fake server's wizard: the two questions the client answers, no collectors.
+const std::string test_wizard = R"json({"title": "Test desk", "summary_question": "summary",
+ "pages": [{"id": "p", "title": "Problem", "questions": [
+   {"id": "topic", "label": "What is it about?", "type": "choice", "required": true,
+    "options": [{"value": "printing", "label": "Printing"}, {"value": "other", "label": "Other"}]},
+   {"id": "summary", "label": "In one line", "type": "text", "required": true}]}]})json";
 
 std::vector<std::uint8_t> json_message(message_type t, std::uint32_t seq, const std::string& json) {
   return protocol::make_json_message(t, seq, protocol::now_us(), json);
@@ -250,19 +256,39 @@ TEST_F(window_share_session, only_the_shared_window_is_seen_and_only_it_takes_in
       VISIT_CLIENT_BIN, "--headless", "--server",
       "https://127.0.0.1:" + std::to_string(server_.port()), "--pin",
       net::to_hex(identity_.fingerprint), "--name", "Ada", "--display", x_.name(), "--ctl-socket",
-      ctl_path_, "--share-window-name", "Shared App"});
+      ctl_path_, "--share-window-name", "Shared App", "--answer", "topic=printing", "--answer",
+      "summary=test", "--yes"});
   ASSERT_TRUE(client_->wait_for_output("sharing only window", 10s)) << client_->output();
 
-  // Handshake, with access control so that input can be granted.
+  // Handshake (§3.1), with access control so that input can be granted: hello with the wizard,
+  // the headless wizard's support_request, request_filed, viewers.
   auto opened = server_.next(10s);
   ASSERT_TRUE(opened && opened->what == event_kind::opened) << client_->output();
   auto hello = server_.next(10s);
-  ASSERT_TRUE(hello && hello->what == event_kind::message);
+  ASSERT_TRUE(hello && hello->what == event_kind::message) << client_->output();
+  const auto hello_m = protocol::parse_message(hello->bytes);
+  ASSERT_TRUE(hello_m.has_value());
+  ASSERT_EQ(hello_m->hdr.type, message_type::hello);
+  ASSERT_EQ(hello_m->hdr.sequence, next_in_);
   ++next_in_;
+  server_.send(json_message(message_type::hello, next_out_++,
+                            R"({"protocol":1,"credit":4,"access_control":true,"wizard_version":1,)"
+                            R"("wizard":)" +
+                                test_wizard + "}"));
+  for (;;) {  // the support_request, after whatever else the client sends first
+    auto e = server_.next(30s);
+    ASSERT_TRUE(e && e->what == event_kind::message) << client_->output();
+    const auto m = protocol::parse_message(e->bytes);
+    ASSERT_TRUE(m.has_value());
+    ASSERT_EQ(m->hdr.sequence, next_in_);
+    ++next_in_;
+    if (m->hdr.type == protocol::request_type::support_request) break;
+  }
   server_.send(json_message(
-      message_type::hello, next_out_++,
-      R"({"protocol":1,"request_id":")" + request_id + R"(","credit":4,"access_control":true})"));
+      protocol::request_type::request_filed, next_out_++,
+      R"({"request_id":")" + request_id + R"(","queue":"general","technician":null})"));
   server_.send(json_message(message_type::viewers, next_out_++, R"({"count":1})"));
+  ASSERT_TRUE(client_->wait_for_output("support request " + request_id, 10s)) << client_->output();
 
   // 1. Only the shared window, and the scope says so.
   long shown = 0;
