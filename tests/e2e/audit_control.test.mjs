@@ -239,8 +239,8 @@ test('a controller holding Shift closes the browser while another technician sta
   const released = await waitLines(from, (l) => l.startsWith('key_release Shift_L'), 1, 5000);
   assert.equal(released.length, 1, `${lines.slice(from).join('; ')}\nclient: ${client.output.slice(-1500)}`);
   console.log(`# Shift released ${Date.now() - t0} ms after the controller's browser closed (bob still watching)`);
-  assert.match(await ctl('status'), /mode: read_only/);
   await client.waitFor(/access: read_only \(disconnect\); released 1 keys, 0 buttons/, 3000);
+  assert.match(await ctl('status'), /mode: read_only/);
   // The technician who stayed sees Read-Only.
   await bob.locator('[data-access="read_only"]').waitFor({ timeout: 3000 });
   assert.equal((await bob.evaluate(() => window.visitViewer.access())).mode, 'read_only');
