@@ -239,7 +239,10 @@ test('a controller holding Shift closes the browser while another technician sta
   const released = await waitLines(from, (l) => l.startsWith('key_release Shift_L'), 1, 5000);
   assert.equal(released.length, 1, `${lines.slice(from).join('; ')}\nclient: ${client.output.slice(-1500)}`);
   console.log(`# Shift released ${Date.now() - t0} ms after the controller's browser closed (bob still watching)`);
-  await client.waitFor(/access: read_only \(disconnect\); released 1 keys, 0 buttons/, 3000);
+  // Shift is released either by the customer on the disconnect (released 1) or, when the
+  // closing browser's own key-up gets there first, already before it (released 0): the
+  // recorder saw exactly one release above and the state below is Read-Only either way.
+  await client.waitFor(/access: read_only \(disconnect\); released [01] keys, 0 buttons/, 3000);
   assert.match(await ctl('status'), /mode: read_only/);
   // The technician who stayed sees Read-Only.
   await bob.locator('[data-access="read_only"]').waitFor({ timeout: 3000 });
