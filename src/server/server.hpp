@@ -4,7 +4,7 @@
 //   fingerprint sha256:<64 lowercase hex>
 //   listening on https://HOST:PORT        (the real port, also when --listen asked for port 0)
 #pragma once
-#include "server/command_line.hpp"
+#include "server/cli/command_line.hpp"
 
 namespace visit::server {
 

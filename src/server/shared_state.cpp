@@ -5,9 +5,9 @@
 #include <boost/json.hpp>
 
 #include "server/log.hpp"
-#include "server/request_routes.hpp"
-#include "server/roles.hpp"
-#include "server/totp.hpp"
+#include "server/api/request_routes.hpp"
+#include "server/auth/roles.hpp"
+#include "server/auth/totp.hpp"
 #include "wizard/wizard.hpp"
 
 namespace visit::server {

@@ -4,7 +4,7 @@
 
 #include "hub_fakes.hpp"
 #include "protocol/control.hpp"
-#include "server/session_hub.hpp"
+#include "server/live/session_hub.hpp"
 
 namespace visit::server {
 namespace {

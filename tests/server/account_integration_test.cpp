@@ -19,7 +19,7 @@
 #include <map>
 #include <thread>
 
-#include "server/totp.hpp"
+#include "server/auth/totp.hpp"
 #include "server_process.hpp"
 
 namespace visit::server {

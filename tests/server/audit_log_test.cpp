@@ -1,7 +1,7 @@
 // The audit log: the HMAC chain against each kind of tampering (on a real SQLite database),
 // the key file rules, per-second counting with an injected clock, the bounded queue, and
 // what the session hub reports (docs/security.md, "Audit log").
-#include "server/audit_log.hpp"
+#include "server/store/audit_log.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -14,9 +14,9 @@
 
 #include "hub_fakes.hpp"
 #include "protocol/control.hpp"
-#include "server/crypto_helpers.hpp"
-#include "server/session_hub.hpp"
-#include "server/store.hpp"
+#include "server/auth/crypto_helpers.hpp"
+#include "server/live/session_hub.hpp"
+#include "server/store/store.hpp"
 
 namespace visit::server {
 namespace {

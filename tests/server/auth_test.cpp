@@ -1,10 +1,10 @@
 // Passwords (Argon2id), login sessions with an injected clock, login throttling.
 #include <gtest/gtest.h>
 
-#include "server/crypto_helpers.hpp"
-#include "server/login_sessions.hpp"
-#include "server/login_throttle.hpp"
-#include "server/password_hasher.hpp"
+#include "server/auth/crypto_helpers.hpp"
+#include "server/auth/login_sessions.hpp"
+#include "server/auth/login_throttle.hpp"
+#include "server/auth/password_hasher.hpp"
 
 namespace visit::server {
 namespace {

@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <set>
 
-#include "server/console_feed.hpp"
-#include "server/crypto_helpers.hpp"
-#include "server/request_routes.hpp"
-#include "server/session_codes.hpp"
-#include "server/store.hpp"
+#include "server/live/console_feed.hpp"
+#include "server/auth/crypto_helpers.hpp"
+#include "server/api/request_routes.hpp"
+#include "server/auth/session_codes.hpp"
+#include "server/store/store.hpp"
 
 namespace visit::server {
 namespace {

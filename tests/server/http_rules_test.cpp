@@ -4,10 +4,10 @@
 
 #include <set>
 
-#include "server/command_line.hpp"
-#include "server/http_policy.hpp"
-#include "server/json_messages.hpp"
-#include "server/route.hpp"
+#include "server/cli/command_line.hpp"
+#include "server/http/http_policy.hpp"
+#include "server/live/json_messages.hpp"
+#include "server/http/route.hpp"
 
 namespace visit::server {
 namespace {

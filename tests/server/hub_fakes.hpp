@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "protocol/message.hpp"
-#include "server/customer_sink.hpp"
-#include "server/session_hub.hpp"
-#include "server/viewer_sink.hpp"
+#include "server/live/customer_sink.hpp"
+#include "server/live/session_hub.hpp"
+#include "server/live/viewer_sink.hpp"
 
 namespace visit::server::testing {
 

@@ -1,6 +1,6 @@
 // The session hub without sockets: screen model, late joiners, slow viewers, credit window,
 // customer acks (docs/protocol.md §3.2).
-#include "server/session_hub.hpp"
+#include "server/live/session_hub.hpp"
 
 #include <gtest/gtest.h>
 

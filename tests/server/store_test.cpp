@@ -1,12 +1,12 @@
 // The SQLite store: migrations, users, support requests, hostile strings byte-exact.
-#include "server/store.hpp"
+#include "server/store/store.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 
-#include "server/crypto_helpers.hpp"
+#include "server/auth/crypto_helpers.hpp"
 
 namespace visit::server {
 namespace {

@@ -163,7 +163,7 @@ input_error input_injector_x11::pointer_move(int x, int y) {
   return input_error::none;
 }
 
-void input_injector_x11::fake_button(int number, bool pressed) {
+void input_injector_x11::press_button(int number, bool pressed) {
   if (pressed && ledger_) ledger_->button_pressed();
   XTestFakeButtonEvent(display_.get(), static_cast<unsigned>(number), pressed ? True : False,
                        CurrentTime);
@@ -178,7 +178,7 @@ input_error input_injector_x11::button(int number, bool pressed) {
     held_buttons_.push_back(number);
   else
     held_buttons_.erase(it);
-  fake_button(number, pressed);
+  press_button(number, pressed);
   XFlush(display_.get());
   return input_error::none;
 }
@@ -190,8 +190,8 @@ input_error input_injector_x11::wheel(int dx, int dy) {
   const auto clicks = [&](int notches, int negative_button, int positive_button) {
     const int b = notches < 0 ? negative_button : positive_button;
     for (int i = 0; i < std::abs(notches); ++i) {
-      fake_button(b, true);
-      fake_button(b, false);
+      press_button(b, true);
+      press_button(b, false);
     }
   };
   clicks(dy, 4, 5);
@@ -200,7 +200,7 @@ input_error input_injector_x11::wheel(int dx, int dy) {
   return input_error::none;
 }
 
-void input_injector_x11::fake_key(unsigned keycode, bool pressed) {
+void input_injector_x11::press_key(unsigned keycode, bool pressed) {
   if (pressed && ledger_) ledger_->key_pressed();
   XTestFakeKeyEvent(display_.get(), keycode, pressed ? True : False, CurrentTime);
 }
@@ -217,7 +217,7 @@ input_error input_injector_x11::key(std::string_view code, bool pressed) {
     if (it == held_keys_.end()) return input_error::none;  // never release what we did not press
     held_keys_.erase(it);
   }
-  fake_key(keycode, pressed);
+  press_key(keycode, pressed);
   XFlush(display_.get());
   return input_error::none;
 }
@@ -312,11 +312,11 @@ input_error input_injector_x11::type_text(std::string_view utf8) {
     stroke s;
     if (!lookup_keysym(keysym, s) && !remap_spare(keysym, s)) return input_error::unmappable;
     if (dead_) return input_error::display_lost;
-    for (unsigned m : s.modifier_keycodes) fake_key(m, true);
-    fake_key(s.keycode, true);
-    fake_key(s.keycode, false);
+    for (unsigned m : s.modifier_keycodes) press_key(m, true);
+    press_key(s.keycode, true);
+    press_key(s.keycode, false);
     for (auto it = s.modifier_keycodes.rbegin(); it != s.modifier_keycodes.rend(); ++it)
-      fake_key(*it, false);
+      press_key(*it, false);
     XFlush(display_.get());
   }
   return dead_ ? input_error::display_lost : input_error::none;
@@ -333,10 +333,10 @@ input_error input_injector_x11::special(std::string_view name) {
                                   [&](const auto& k) { return k.first == code; });
     if (held) continue;
     const unsigned keycode = keycode_for(code);
-    fake_key(keycode, true);
+    press_key(keycode, true);
     pressed_here.push_back(keycode);
   }
-  for (auto it = pressed_here.rbegin(); it != pressed_here.rend(); ++it) fake_key(*it, false);
+  for (auto it = pressed_here.rbegin(); it != pressed_here.rend(); ++it) press_key(*it, false);
   XFlush(display_.get());
   return input_error::none;
 }
@@ -351,8 +351,8 @@ pressed_state input_injector_x11::pressed() const {
 pressed_state input_injector_x11::release_all() {
   pressed_state released = pressed();
   if (!dead_) {
-    for (auto it = held_keys_.rbegin(); it != held_keys_.rend(); ++it) fake_key(it->second, false);
-    for (int b : held_buttons_) fake_button(b, false);
+    for (auto it = held_keys_.rbegin(); it != held_keys_.rend(); ++it) press_key(it->second, false);
+    for (int b : held_buttons_) press_button(b, false);
     XSync(display_.get(), False);
   }
   held_keys_.clear();

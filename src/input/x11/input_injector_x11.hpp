@@ -41,8 +41,8 @@ class input_injector_x11 final : public input_injector {
   struct stroke;  // a keycode and the modifier keycodes that select the wanted level
   bool lookup_keysym(unsigned long keysym, stroke& out);
   bool remap_spare(unsigned long keysym, stroke& out);
-  void fake_key(unsigned keycode, bool pressed);
-  void fake_button(int button, bool pressed);
+  void press_key(unsigned keycode, bool pressed);
+  void press_button(int button, bool pressed);
   void refresh_screen_size();
 
   bool dead_ = false;  // declared before display_: the display's exit handler writes it

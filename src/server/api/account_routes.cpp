@@ -1,4 +1,4 @@
-#include "server/account_routes.hpp"
+#include "server/api/account_routes.hpp"
 
 #include <sodium.h>
 
@@ -6,13 +6,13 @@
 #include <ctime>
 
 #include "protocol/message.hpp"
-#include "server/command_line.hpp"
-#include "server/crypto_helpers.hpp"
-#include "server/http_policy.hpp"
+#include "server/cli/command_line.hpp"
+#include "server/auth/crypto_helpers.hpp"
+#include "server/http/http_policy.hpp"
 #include "server/log.hpp"
-#include "server/roles.hpp"
+#include "server/auth/roles.hpp"
 #include "server/shared_state.hpp"
-#include "server/totp.hpp"
+#include "server/auth/totp.hpp"
 
 namespace visit::server {
 

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "server/login_sessions.hpp"
-#include "server/route.hpp"
+#include "server/auth/login_sessions.hpp"
+#include "server/http/route.hpp"
 
 namespace visit::server {
 

@@ -1,4 +1,4 @@
-#include "server/request_routes.hpp"
+#include "server/api/request_routes.hpp"
 
 #include <boost/json.hpp>
 

@@ -15,10 +15,10 @@
 #include <string>
 #include <string_view>
 
-#include "server/login_sessions.hpp"
-#include "server/roles.hpp"
-#include "server/route.hpp"
-#include "server/store.hpp"
+#include "server/auth/login_sessions.hpp"
+#include "server/auth/roles.hpp"
+#include "server/http/route.hpp"
+#include "server/store/store.hpp"
 
 namespace visit::server {
 

@@ -1,4 +1,4 @@
-#include "server/crypto_helpers.hpp"
+#include "server/auth/crypto_helpers.hpp"
 
 #include <sodium.h>
 

@@ -1,8 +1,8 @@
-#include "server/login_sessions.hpp"
+#include "server/auth/login_sessions.hpp"
 
 #include <algorithm>
 
-#include "server/crypto_helpers.hpp"
+#include "server/auth/crypto_helpers.hpp"
 
 namespace visit::server {
 

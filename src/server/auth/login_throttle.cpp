@@ -1,4 +1,4 @@
-#include "server/login_throttle.hpp"
+#include "server/auth/login_throttle.hpp"
 
 #include <algorithm>
 

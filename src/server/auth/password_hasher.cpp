@@ -1,12 +1,12 @@
-#include "server/password_hasher.hpp"
+#include "server/auth/password_hasher.hpp"
 
 #include <sodium.h>
 
 #include <stdexcept>
 
 #include "protocol/message.hpp"
-#include "server/crypto_helpers.hpp"
-#include "server/roles.hpp"
+#include "server/auth/crypto_helpers.hpp"
+#include "server/auth/roles.hpp"
 
 namespace visit::server {
 

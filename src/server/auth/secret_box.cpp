@@ -1,4 +1,4 @@
-#include "server/secret_box.hpp"
+#include "server/auth/secret_box.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <stdexcept>
 
-#include "server/crypto_helpers.hpp"
+#include "server/auth/crypto_helpers.hpp"
 
 namespace visit::server {
 

@@ -1,4 +1,4 @@
-#include "server/session_codes.hpp"
+#include "server/auth/session_codes.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>

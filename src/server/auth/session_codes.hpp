@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/store.hpp"
+#include "server/store/store.hpp"
 
 namespace visit::server {
 

@@ -1,4 +1,4 @@
-#include "server/totp.hpp"
+#include "server/auth/totp.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

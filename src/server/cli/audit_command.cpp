@@ -1,4 +1,4 @@
-#include "server/audit_command.hpp"
+#include "server/cli/audit_command.hpp"
 
 #include <sodium.h>
 
@@ -6,7 +6,7 @@
 #include <exception>
 #include <string>
 
-#include "server/audit_log.hpp"
+#include "server/store/audit_log.hpp"
 
 namespace visit::server {
 

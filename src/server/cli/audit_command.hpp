@@ -4,7 +4,7 @@
 #pragma once
 #include <ostream>
 
-#include "server/command_line.hpp"
+#include "server/cli/command_line.hpp"
 
 namespace visit::server {
 

@@ -1,4 +1,4 @@
-#include "server/command_line.hpp"
+#include "server/cli/command_line.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "server/server_main.hpp"
+#include "server/cli/server_main.hpp"
 
 #include <sys/stat.h>
 
@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "server/audit_command.hpp"
-#include "server/command_line.hpp"
+#include "server/cli/audit_command.hpp"
+#include "server/cli/command_line.hpp"
 #include "server/server.hpp"
-#include "server/user_command.hpp"
+#include "server/cli/user_command.hpp"
 
 namespace visit::server {
 

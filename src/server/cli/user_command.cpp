@@ -1,4 +1,4 @@
-#include "server/user_command.hpp"
+#include "server/cli/user_command.hpp"
 
 #include <sodium.h>
 #include <termios.h>
@@ -11,9 +11,9 @@
 #include <string>
 
 #include "protocol/message.hpp"
-#include "server/password_hasher.hpp"
-#include "server/roles.hpp"
-#include "server/store.hpp"
+#include "server/auth/password_hasher.hpp"
+#include "server/auth/roles.hpp"
+#include "server/store/store.hpp"
 
 namespace visit::server {
 

@@ -7,7 +7,7 @@
 #pragma once
 #include <istream>
 
-#include "server/command_line.hpp"
+#include "server/cli/command_line.hpp"
 
 namespace visit::server {
 

@@ -1,4 +1,4 @@
-#include "server/connection_limiter.hpp"
+#include "server/http/connection_limiter.hpp"
 
 namespace visit::server {
 

@@ -1,4 +1,4 @@
-#include "server/http_policy.hpp"
+#include "server/http/http_policy.hpp"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-#include "server/http_session.hpp"
+#include "server/http/http_session.hpp"
 
 #include <sodium.h>
 
@@ -11,14 +11,14 @@
 #include <boost/json.hpp>
 #include <ctime>
 
-#include "server/account_routes.hpp"
-#include "server/crypto_helpers.hpp"
-#include "server/http_policy.hpp"
+#include "server/api/account_routes.hpp"
+#include "server/auth/crypto_helpers.hpp"
+#include "server/http/http_policy.hpp"
 #include "server/log.hpp"
-#include "server/request_routes.hpp"
-#include "server/route.hpp"
+#include "server/api/request_routes.hpp"
+#include "server/http/route.hpp"
 #include "server/shared_state.hpp"
-#include "server/websocket_session.hpp"
+#include "server/live/websocket_session.hpp"
 #include "web/web_assets.hpp"
 
 namespace visit::server {

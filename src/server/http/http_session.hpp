@@ -10,7 +10,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
 
-#include "server/connection_limiter.hpp"
+#include "server/http/connection_limiter.hpp"
 
 namespace visit::server {
 

@@ -1,10 +1,10 @@
-#include "server/listener.hpp"
+#include "server/http/listener.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "server/http_session.hpp"
+#include "server/http/http_session.hpp"
 #include "server/log.hpp"
 #include "server/shared_state.hpp"
 

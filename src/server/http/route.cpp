@@ -1,7 +1,7 @@
-#include "server/route.hpp"
+#include "server/http/route.hpp"
 
-#include "server/command_line.hpp"
-#include "server/crypto_helpers.hpp"
+#include "server/cli/command_line.hpp"
+#include "server/auth/crypto_helpers.hpp"
 
 namespace visit::server {
 

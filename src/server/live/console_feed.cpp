@@ -1,4 +1,4 @@
-#include "server/console_feed.hpp"
+#include "server/live/console_feed.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "server/json_messages.hpp"
+#include "server/live/json_messages.hpp"
 
 #include <boost/json.hpp>
 

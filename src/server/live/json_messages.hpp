@@ -13,7 +13,7 @@
 
 #include "protocol/message.hpp"
 #include "protocol/screen_info.hpp"
-#include "server/customer_sink.hpp"
+#include "server/live/customer_sink.hpp"
 
 namespace visit::server {
 

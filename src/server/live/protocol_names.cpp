@@ -1,4 +1,4 @@
-#include "server/protocol_names.hpp"
+#include "server/live/protocol_names.hpp"
 
 #include "protocol/control.hpp"
 

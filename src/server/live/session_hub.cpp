@@ -1,4 +1,4 @@
-#include "server/session_hub.hpp"
+#include "server/live/session_hub.hpp"
 
 #include <algorithm>
 #include <boost/json/object.hpp>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "protocol/control.hpp"
-#include "server/json_messages.hpp"
+#include "server/live/json_messages.hpp"
 
 namespace visit::server {
 

@@ -1,4 +1,4 @@
-#include "server/websocket_session.hpp"
+#include "server/live/websocket_session.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -10,11 +10,11 @@
 #include <boost/json.hpp>
 
 #include "protocol/control.hpp"
-#include "server/crypto_helpers.hpp"
-#include "server/http_policy.hpp"
-#include "server/json_messages.hpp"
+#include "server/auth/crypto_helpers.hpp"
+#include "server/http/http_policy.hpp"
+#include "server/live/json_messages.hpp"
 #include "server/log.hpp"
-#include "server/protocol_names.hpp"
+#include "server/live/protocol_names.hpp"
 #include "server/shared_state.hpp"
 #include "wizard/wizard.hpp"
 

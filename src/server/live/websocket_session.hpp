@@ -38,12 +38,12 @@
 #include <optional>
 #include <string>
 
-#include "server/connection_limiter.hpp"
-#include "server/console_feed.hpp"
-#include "server/customer_sink.hpp"
-#include "server/live_connection.hpp"
-#include "server/session_hub.hpp"
-#include "server/viewer_sink.hpp"
+#include "server/http/connection_limiter.hpp"
+#include "server/live/console_feed.hpp"
+#include "server/live/customer_sink.hpp"
+#include "server/live/live_connection.hpp"
+#include "server/live/session_hub.hpp"
+#include "server/live/viewer_sink.hpp"
 
 namespace visit::server {
 

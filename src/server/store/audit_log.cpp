@@ -1,4 +1,4 @@
-#include "server/audit_log.hpp"
+#include "server/store/audit_log.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>

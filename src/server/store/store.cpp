@@ -1,10 +1,10 @@
-#include "server/store.hpp"
+#include "server/store/store.hpp"
 
 #include <array>
 #include <chrono>
 #include <stdexcept>
 
-#include "server/crypto_helpers.hpp"
+#include "server/auth/crypto_helpers.hpp"
 #include "server/log.hpp"
 
 namespace visit::server {

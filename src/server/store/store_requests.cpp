@@ -4,9 +4,9 @@
 #include <array>
 #include <stdexcept>
 
-#include "server/crypto_helpers.hpp"
+#include "server/auth/crypto_helpers.hpp"
 #include "server/log.hpp"
-#include "server/store.hpp"
+#include "server/store/store.hpp"
 
 namespace visit::server {
 
