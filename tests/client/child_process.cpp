@@ -120,4 +120,17 @@ std::optional<int> child_process::stop(int signo, std::chrono::milliseconds time
   return std::nullopt;
 }
 
+std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!reaped_) {
+    if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+      reaped_ = true;
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return status_;
+}
+
 }  // namespace visit::client::testing

@@ -36,6 +36,9 @@ class child_process {
   // Sends `signo` and waits for the exit; the exit status, or nullopt if it was killed by a
   // signal or did not end within `timeout` (then it is killed).
   std::optional<int> stop(int signo, std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for the child to end, without a signal and without killing it: its
+  // wait status (as waitpid gives it), or nullopt if it still runs.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
 
  private:
   void read_loop(int fd);

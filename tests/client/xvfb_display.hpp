@@ -40,6 +40,8 @@ class xvfb_display {
   ~xvfb_display() { proc_->stop(SIGTERM, std::chrono::seconds(5)); }
 
   const std::string& name() const { return name_; }
+  // The server's process, for tests that kill it under a client (the destructor reaps it).
+  pid_t pid() const { return proc_->pid(); }
 
  private:
   std::unique_ptr<child_process> proc_;
