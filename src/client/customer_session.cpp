@@ -290,6 +290,7 @@ void customer_session::refuse(protocol::close_code code, const std::string& why)
 }
 
 void customer_session::on_sent() {
+  if (stopping_) return close_when_drained();
   pump();
 }
 
@@ -359,10 +360,11 @@ void customer_session::schedule_reconnect() {
   });
 }
 
-void customer_session::shutdown(std::function<void()> done) {
+void customer_session::shutdown(std::function<void()> done, std::string leaving) {
   if (stopping_) return;
   stopping_ = true;
   shutdown_done_ = std::move(done);
+  leaving_ = std::move(leaving);
   retry_timer_.cancel();
   hello_timer_.cancel();
   if (!connection_) {
@@ -379,7 +381,25 @@ void customer_session::shutdown(std::function<void()> done) {
     mailbox_.connection_closed();
     finish_shutdown();
   });
-  connection_->close(ws_close_normal);
+  close_when_drained();
+}
+
+void customer_session::close_when_drained() {
+  if (!connection_ || close_requested_) return;
+  const bool filed = protocol_ && protocol_->filed();
+  while (filed && connection_->can_send() && !control_out_.empty()) {
+    auto m = std::move(control_out_.front());
+    control_out_.pop_front();
+    protocol_->stamp(m, false);
+    connection_->send(std::move(m));
+  }
+  if (filed && !control_out_.empty()) return;  // a write is in flight; on_sent comes back
+  close_requested_ = true;
+  std::vector<std::uint8_t> reason;
+  if (!leaving_.empty() && protocol_ && protocol_->welcomed()) {
+    reason = protocol_->close_reason(protocol::close_code::customer_left, leaving_);
+  }
+  connection_->close(ws_close_normal, std::move(reason));
 }
 
 void customer_session::finish_shutdown() {
