@@ -328,7 +328,11 @@ void customer_session::on_closed(const net::wss_failure& f) {
   control_out_.clear();
   clipboard_out_.clear();
   server_access_control_ = false;
-  if (access_ != nullptr && was_filed) access_->on_disconnected();
+  // A shutdown has already left Full-Access (and said so): no second Read-Only.
+  if (access_ != nullptr && was_filed &&
+      !(stopping_ && access_->mode() == access_mode::read_only)) {
+    access_->on_disconnected();
+  }
   request_id_.clear();
   connection_.reset();  // safe: the connection never calls a handler from inside its own calls
 
