@@ -299,6 +299,7 @@ void busy_until_kill(round_setup& r, phase p, std::mt19937& rng) {
 std::optional<int> expect_exit(round_setup& r, clock_type::time_point killed_at, timings& t,
                                const std::string& round_name) {
   const auto status = r.client().wait_exit(exit_budget);
+  r.x().reap();  // at once: a killed Xvfb's lock file must not linger for the next ones
   if (!status) {
     ADD_FAILURE() << round_name << ": the client did not exit within 5 s of the kill\n"
                   << r.client().output() << "\n---- threads ----\n"

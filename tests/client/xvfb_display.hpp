@@ -5,6 +5,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -37,7 +39,26 @@ class xvfb_display {
     }
     name_ = ":" + number.substr(0, number.find('\n'));
   }
-  ~xvfb_display() { proc_->stop(SIGTERM, std::chrono::seconds(5)); }
+  ~xvfb_display() { reap(SIGTERM); }
+
+  // Sends `signo` and waits for the server's end, then removes the lock file and socket a
+  // killed server leaves behind (only while the lock still names it): another Xvfb picking a
+  // number meanwhile could otherwise race with a third on the stale lock and steal its socket.
+  void reap(int signo = 0) {
+    const pid_t pid = proc_->pid();
+    proc_->stop(signo, std::chrono::seconds(5));
+    const std::string number = name_.substr(1);
+    const std::string lock = "/tmp/.X" + number + "-lock";
+    if (FILE* f = std::fopen(lock.c_str(), "r")) {
+      long owner = 0;
+      const bool read = std::fscanf(f, "%ld", &owner) == 1;
+      std::fclose(f);
+      if (read && owner == pid) {
+        std::remove(("/tmp/.X11-unix/X" + number).c_str());
+        std::remove(lock.c_str());
+      }
+    }
+  }
 
   const std::string& name() const { return name_; }
   // The server's process, for tests that kill it under a client (the destructor reaps it).
