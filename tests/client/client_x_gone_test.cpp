@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -215,6 +216,23 @@ class round_setup {
     return dir != nullptr ? dir : "/tmp";
   }
 
+  // Killed servers leave stale lock files for a moment, and many Xvfb on this machine scan
+  // from :0 (-displayfd) at the same time: two of them racing on a stale lock can end up on one
+  // number. So these rounds keep to random numbers of their own, checked with a connection.
+  static std::unique_ptr<testing::xvfb_display> start_xvfb() {
+    static std::mt19937 pick(std::random_device{}());
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      try {
+        auto x = std::make_unique<testing::xvfb_display>(VISIT_XVFB_PATH, "320x240x24",
+                                                         600 + static_cast<int>(pick() % 400));
+        if (testing::paint_root(x->name(), 0x204060)) return x;
+      } catch (const std::exception&) {
+        // taken or not started: another number
+      }
+    }
+    throw std::runtime_error("no Xvfb in 10 attempts");
+  }
+
   bool expect(event_kind kind, std::chrono::milliseconds timeout = 10s) {
     auto e = server_.next(timeout);
     if (!e || e->what != kind) {
@@ -251,8 +269,7 @@ class round_setup {
   testing::test_pki pki_;
   testing::test_identity identity_ = pki_.make_leaf("server", {"IP:127.0.0.1"}, nullptr);
   fake_visit_server server_{identity_};
-  std::unique_ptr<testing::xvfb_display> x_ =
-      std::make_unique<testing::xvfb_display>(VISIT_XVFB_PATH);
+  std::unique_ptr<testing::xvfb_display> x_ = start_xvfb();
   std::unique_ptr<child_process> client_;
   std::uint32_t next_out_ = 1;
 };
@@ -275,7 +292,6 @@ bool reach(round_setup& r, phase p, std::mt19937& rng) {
     std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
     return true;
   }
-  r.paint(0x204060);
   r.start_client();
   if (!r.file_request()) return false;
   if (p == phase::queued) return true;

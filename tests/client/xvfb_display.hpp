@@ -1,5 +1,5 @@
 // An Xvfb of its own for a test (black 320x240 screen), on a free display number that Xvfb
-// picks itself (-displayfd), so tests may run in parallel.
+// picks itself (-displayfd), so tests may run in parallel; or on a number the test chose.
 #pragma once
 #include <fcntl.h>
 #include <poll.h>
@@ -17,13 +17,16 @@ namespace visit::client::testing {
 
 class xvfb_display {
  public:
-  explicit xvfb_display(const std::string& xvfb_path, const std::string& geometry = "320x240x24") {
+  // `number` >= 0 asks for that display number (throws if it is taken) instead of the first
+  // free one: tests that kill their servers keep to numbers of their own.
+  explicit xvfb_display(const std::string& xvfb_path, const std::string& geometry = "320x240x24",
+                        int number_wanted = -1) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    proc_ = std::make_unique<child_process>(
-        std::vector<std::string>{xvfb_path, "-displayfd", "3", "-screen", "0", geometry,
-                                 "-nolisten", "tcp", "-br", "-nocursor"},
-        fds[1]);
+    std::vector<std::string> argv{xvfb_path, "-displayfd", "3",   "-screen", "0",
+                                  geometry,  "-nolisten",  "tcp", "-br",     "-nocursor"};
+    if (number_wanted >= 0) argv.insert(argv.begin() + 1, ":" + std::to_string(number_wanted));
+    proc_ = std::make_unique<child_process>(std::move(argv), fds[1]);
     close(fds[1]);
     std::string number;
     pollfd p{fds[0], POLLIN, 0};
