@@ -1,5 +1,7 @@
 // An Xvfb of its own for a test (black 320x240 screen), on a free display number that Xvfb
 // picks itself (-displayfd), so tests may run in parallel; or on a number the test chose.
+// -noreset: a helper connection (paint_root) closing as the last client must not make the
+// server regenerate, which drops connections arriving meanwhile and forgets the painted root.
 #pragma once
 #include <fcntl.h>
 #include <poll.h>
@@ -23,8 +25,9 @@ class xvfb_display {
                         int number_wanted = -1) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    std::vector<std::string> argv{xvfb_path, "-displayfd", "3",   "-screen", "0",
-                                  geometry,  "-nolisten",  "tcp", "-br",     "-nocursor"};
+    std::vector<std::string> argv{xvfb_path,  "-displayfd", "3",         "-screen",
+                                  "0",        geometry,     "-nolisten", "tcp",
+                                  "-noreset", "-br",        "-nocursor"};
     if (number_wanted >= 0) argv.insert(argv.begin() + 1, ":" + std::to_string(number_wanted));
     proc_ = std::make_unique<child_process>(std::move(argv), fds[1]);
     close(fds[1]);
