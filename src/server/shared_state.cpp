@@ -4,10 +4,10 @@
 
 #include <boost/json.hpp>
 
-#include "server/log.hpp"
 #include "server/api/request_routes.hpp"
 #include "server/auth/roles.hpp"
 #include "server/auth/totp.hpp"
+#include "server/log.hpp"
 #include "wizard/wizard.hpp"
 
 namespace visit::server {

@@ -14,17 +14,17 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/store/audit_log.hpp"
-#include "server/cli/command_line.hpp"
-#include "server/http/connection_limiter.hpp"
-#include "server/live/console_feed.hpp"
-#include "server/live/live_connection.hpp"
 #include "server/auth/login_sessions.hpp"
 #include "server/auth/login_throttle.hpp"
 #include "server/auth/password_hasher.hpp"
 #include "server/auth/secret_box.hpp"
 #include "server/auth/session_codes.hpp"
+#include "server/cli/command_line.hpp"
+#include "server/http/connection_limiter.hpp"
+#include "server/live/console_feed.hpp"
+#include "server/live/live_connection.hpp"
 #include "server/live/session_hub.hpp"
+#include "server/store/audit_log.hpp"
 #include "server/store/store.hpp"
 
 namespace visit::server {

@@ -6,13 +6,13 @@
 #include <ctime>
 
 #include "protocol/message.hpp"
-#include "server/cli/command_line.hpp"
 #include "server/auth/crypto_helpers.hpp"
+#include "server/auth/roles.hpp"
+#include "server/auth/totp.hpp"
+#include "server/cli/command_line.hpp"
 #include "server/http/http_policy.hpp"
 #include "server/log.hpp"
-#include "server/auth/roles.hpp"
 #include "server/shared_state.hpp"
-#include "server/auth/totp.hpp"
 
 namespace visit::server {
 

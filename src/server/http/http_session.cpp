@@ -12,13 +12,13 @@
 #include <ctime>
 
 #include "server/api/account_routes.hpp"
+#include "server/api/request_routes.hpp"
 #include "server/auth/crypto_helpers.hpp"
 #include "server/http/http_policy.hpp"
-#include "server/log.hpp"
-#include "server/api/request_routes.hpp"
 #include "server/http/route.hpp"
-#include "server/shared_state.hpp"
 #include "server/live/websocket_session.hpp"
+#include "server/log.hpp"
+#include "server/shared_state.hpp"
 #include "web/web_assets.hpp"
 
 namespace visit::server {

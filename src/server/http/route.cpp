@@ -1,7 +1,7 @@
 #include "server/http/route.hpp"
 
-#include "server/cli/command_line.hpp"
 #include "server/auth/crypto_helpers.hpp"
+#include "server/cli/command_line.hpp"
 
 namespace visit::server {
 

@@ -13,8 +13,8 @@
 #include "server/auth/crypto_helpers.hpp"
 #include "server/http/http_policy.hpp"
 #include "server/live/json_messages.hpp"
-#include "server/log.hpp"
 #include "server/live/protocol_names.hpp"
+#include "server/log.hpp"
 #include "server/shared_state.hpp"
 #include "wizard/wizard.hpp"
 
