@@ -191,7 +191,7 @@ function configNode(data) {
       const path = typeof f.path === 'string' ? f.path : '(unnamed)';
       const body = typeof f.content === 'string'
         ? el('pre', { className: 'file-content', text: f.content })
-        : el('p', { className: 'muted', text: `not shown: ${f.error === undefined ? 'no content' : String(f.error)}` });
+        : el('p', { className: 'muted', text: `not shown: ${f.refused !== undefined ? `refused, ${String(f.refused)}` : f.error === undefined ? 'no content' : String(f.error)}` });
       const meta = [];
       if (typeof f.size_bytes === 'number') meta.push(formatBytes(f.size_bytes));
       if (f.truncated) meta.push('truncated');
