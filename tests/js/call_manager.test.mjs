@@ -6,17 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { install, allElements } from './fake_dom.mjs';
-import { FeedStore, formatWaiting, matchesFilter, normalizeSummary, compareRequests } from '../../web/js/feed.js';
-import { createLiveSocket, backoffMs, consoleSocketUrl } from '../../web/js/live_socket.js';
+import { FeedStore, formatWaiting, matchesFilter, normalizeSummary, compareRequests } from '../../web/js/calls/feed.js';
+import { createLiveSocket, backoffMs, consoleSocketUrl } from '../../web/js/calls/live_socket.js';
 import { makeJsonMessage, MessageType } from '../../web/js/protocol.js';
 
 install();
 const { renderCollected, renderAnswers, renderProblems, filterList, listItemText, formatBytes, collectorBody } =
-  await import('../../web/js/collected_view.js');
-const { mountRequests, mayOpen } = await import('../../web/js/requests_view.js');
-const { parseDefinition } = await import('../../web/js/admin_view.js');
-const { svgDataUrl, groupSecret } = await import('../../web/js/account_view.js');
-const { secondsLeft } = await import('../../web/js/code_dialog.js');
+  await import('../../web/js/calls/collected_view.js');
+const { mountRequests, mayOpen } = await import('../../web/js/calls/requests_view.js');
+const { parseDefinition } = await import('../../web/js/account/admin_view.js');
+const { svgDataUrl, groupSecret } = await import('../../web/js/account/account_view.js');
+const { secondsLeft } = await import('../../web/js/calls/code_dialog.js');
 
 const HOSTILE = '<img src=x onerror=window.__pwned=1>';
 const SCRIPT = '<script>window.__pwned=2</script>';
@@ -404,7 +404,7 @@ test('account and codes helpers', () => {
 });
 
 test('login: a second-factor answer switches to the code step, then sends the code', async () => {
-  const { mountLogin } = await import('../../web/js/login_view.js');
+  const { mountLogin } = await import('../../web/js/shell/login_view.js');
   const calls = [];
   const container = document.createElement('main');
   const view = mountLogin(container, {

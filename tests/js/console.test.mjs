@@ -4,21 +4,21 @@
 // Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRoute, formatRoute, parseProbe, isValidRequestId, viewerSocketUrl } from '../../web/js/routes.js';
+import { parseRoute, formatRoute, parseProbe, isValidRequestId, viewerSocketUrl } from '../../web/js/shell/routes.js';
 import {
   computeLayout, cursorBox, formatScale, clientToScreen, stageBox, SCALE_FIT, SCALE_NATIVE, viewRegion, canvasPlacement,
-} from '../../web/js/view_math.js';
+} from '../../web/js/session/view_math.js';
 import {
   xButton, WheelAccumulator, PressedState, MoveCoalescer, InputBatcher, InputPump, MAX_BATCH, FLUSH_MS,
   DOM_DELTA_PIXEL, DOM_DELTA_LINE, DOM_DELTA_PAGE, utf8Length, truncateUtf8, normalizeAccess, accessLabel,
   holdsControl, reasonText, SPECIAL_MENU,
-} from '../../web/js/input_model.js';
+} from '../../web/js/session/input_model.js';
 import {
   parseTimestamp, formatDuration, formatClock, stateBadgeClass, stateLabel, closeText, onlineLabel,
-} from '../../web/js/format.js';
-import { createApi, ApiError } from '../../web/js/api.js';
-import { Ring, bytesToBase64, tileContains } from '../../web/js/ring.js';
-import { checkScreenInfo } from '../../web/js/viewer_messages.js';
+} from '../../web/js/shell/format.js';
+import { createApi, ApiError } from '../../web/js/shell/api.js';
+import { Ring, bytesToBase64, tileContains } from '../../web/js/session/ring.js';
+import { checkScreenInfo } from '../../web/js/session/viewer_messages.js';
 import { CLOSE_CODES, SpecialKey, makeInput, parseMessage, parseInput, Limits } from '../../web/js/protocol.js';
 
 const ID = '0123456789abcdef0123456789abcdef';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import * as P from '../../web/js/protocol.js';
-import { decodeFrame } from '../../web/js/frame_decoder.js';
-import { checkScreenInfo } from '../../web/js/viewer_messages.js';
+import { decodeFrame } from '../../web/js/session/frame_decoder.js';
+import { checkScreenInfo } from '../../web/js/session/viewer_messages.js';
 
 const fixtures = new URL('../fixtures/protocol/', import.meta.url);
 const fixture = (name) => new Uint8Array(readFileSync(new URL(name, fixtures)));

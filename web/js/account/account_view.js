@@ -1,7 +1,7 @@
 // The technician's own account (docs/protocol.md §8.1): change the password, enrol or remove
 // the TOTP second factor. The QR code is shown as an <img> whose src is a data: URL of the
 // server's SVG — never parsed into the page.
-import { el, setText, clear } from './dom.js';
+import { el, setText, clear } from '../shell/dom.js';
 
 /** A data: URL for an SVG document given as text. */
 export function svgDataUrl(svg) {

@@ -1,8 +1,8 @@
 // Admin pages (docs/protocol.md §8.1): users, queues, the wizard definition. The server
 // checks the admin role on every call; the console only hides what would be refused.
-import { el, setText, clear } from './dom.js';
-import { formatClock } from './format.js';
-import { renderProblems } from './collected_view.js';
+import { el, setText, clear } from '../shell/dom.js';
+import { formatClock } from '../shell/format.js';
+import { renderProblems } from '../calls/collected_view.js';
 
 export const ROLES = Object.freeze(['technician', 'senior', 'admin']);
 

@@ -1,6 +1,6 @@
 // The session-code dialog (docs/protocol.md §3.5): "New session code" creates a code, shows it
 // big with its expiry countdown, and lists this technician's live codes.
-import { el, setText, clear } from './dom.js';
+import { el, setText, clear } from '../shell/dom.js';
 import { formatWaiting } from './feed.js';
 
 /** Seconds left until expires_at (Unix s) on the server's clock; never negative. */

@@ -3,7 +3,7 @@
 // (processes, libraries, packages, journal) as collapsible lists with a filter box and a count,
 // config files as collapsible text. Everything from the customer's machine is text: it goes
 // into the page through textContent (dom.js) only.
-import { el, setText } from './dom.js';
+import { el, setText } from '../shell/dom.js';
 
 export const COLLECTOR_TITLES = Object.freeze({
   os: 'Operating system',

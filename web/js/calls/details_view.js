@@ -1,9 +1,9 @@
 // One support request: header (kept live from the feed), actions (take, open, transfer,
 // invite, resolve, reopen), the customer's answers, the collected information, notes and
 // events (GET /api/requests/{id}, docs/protocol.md §8.2). Customer text is text only.
-import { el, setText, clear } from './dom.js';
+import { el, setText, clear } from '../shell/dom.js';
 import { formatWaiting, normalizeSummary } from './feed.js';
-import { stateBadgeClass, stateLabel, formatClock } from './format.js';
+import { stateBadgeClass, stateLabel, formatClock } from '../shell/format.js';
 import { renderAnswers, renderCollected } from './collected_view.js';
 import { mayOpen } from './requests_view.js';
 

@@ -2,9 +2,9 @@
 // the connection and the FeedStore). Rows are keyed by request id and updated in place; the
 // waiting time ticks every second on the server's clock. Every customer-provided string goes
 // into the page with textContent only.
-import { el, setText } from './dom.js';
+import { el, setText } from '../shell/dom.js';
 import { formatWaiting, STATES } from './feed.js';
-import { stateBadgeClass, stateLabel } from './format.js';
+import { stateBadgeClass, stateLabel } from '../shell/format.js';
 
 const FEED_TEXT = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', stopped: 'offline' };
 

@@ -2,7 +2,7 @@
 // protocol input events (docs/protocol.md §9.2). Listens only while enabled (this technician
 // holds Full-Access); disabled, it lets every event through untouched and sends nothing.
 import { clientToScreen } from './view_math.js';
-import { keyCodeIndex } from './protocol.js';
+import { keyCodeIndex } from '../protocol.js';
 import { xButton, WheelAccumulator, PressedState, MoveCoalescer } from './input_model.js';
 
 /**

@@ -4,13 +4,13 @@
 // canvas, draws nothing itself (the cursor arrives as a ready ImageBitmap), captures input
 // while this technician holds Full-Access (input_capture.js) and exposes the test hooks on
 // window.visitViewer.
-import { el, setText } from './dom.js';
+import { el, setText } from '../shell/dom.js';
 import {
   computeLayout, cursorBox, formatScale, viewRegion, canvasPlacement, SCALE_FIT, SCALE_NATIVE,
 } from './view_math.js';
-import { viewerSocketUrl } from './routes.js';
-import { closeText } from './format.js';
-import { Limits } from './protocol.js';
+import { viewerSocketUrl } from '../shell/routes.js';
+import { closeText } from '../shell/format.js';
+import { Limits } from '../protocol.js';
 import {
   accessLabel, holdsControl, reasonText, utf8Length, SPECIAL_MENU, READ_ONLY, FULL_ACCESS,
 } from './input_model.js';

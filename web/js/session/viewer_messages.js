@@ -1,6 +1,6 @@
 // Checks the viewer applies to message contents beyond protocol.js's framing checks.
 // Pure: no DOM. Throws on malformed input.
-import { Limits, parseScreenScope } from './protocol.js';
+import { Limits, parseScreenScope } from '../protocol.js';
 
 /**
  * Validates a screen_info object (docs/protocol.md §3, §3.7, §3.8, §7); returns

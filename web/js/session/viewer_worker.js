@@ -14,7 +14,7 @@
 //                 {op:'clipboard', text}
 // Worker → page:  {ev:'socket_open'|'hello'|'screen'|'live'|'cursor_shape'|'cursor_position'
 //                  |'access'|'clipboard'|'sent'|'close_reason'|'closed'|'error'|'reply', ...}
-import * as P from './protocol.js';
+import * as P from '../protocol.js';
 import { decodeFrame } from './frame_decoder.js';
 import { Ring, bytesToBase64, tileContains } from './ring.js';
 import { checkScreenInfo } from './viewer_messages.js';
