@@ -10,7 +10,9 @@ export function svgDataUrl(svg) {
 
 /** "ABCD EFGH ..." for a base32 secret, easier to type. */
 export function groupSecret(secret) {
-  return String(secret).replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+  return String(secret)
+    .replace(/\s+/g, '')
+    .replace(/(.{4})(?=.)/g, '$1 ');
 }
 
 export function mountAccount(container, { api, me, onUnauthorized, onChanged }) {
@@ -30,23 +32,46 @@ export function mountAccount(container, { api, me, onUnauthorized, onChanged }) 
   };
 
   const oldPw = el('input', { type: 'password', id: 'pw-old', autocomplete: 'current-password', required: true });
-  const newPw = el('input', { type: 'password', id: 'pw-new', autocomplete: 'new-password', required: true, minlength: '12', maxlength: '256' });
+  const newPw = el('input', {
+    type: 'password',
+    id: 'pw-new',
+    autocomplete: 'new-password',
+    required: true,
+    minlength: '12',
+    maxlength: '256',
+  });
   const newPw2 = el('input', { type: 'password', id: 'pw-new2', autocomplete: 'new-password', required: true });
-  const pwForm = el('form', { className: 'stack-form', id: 'password-form' },
+  const pwForm = el(
+    'form',
+    { className: 'stack-form', id: 'password-form' },
     el('div', { className: 'field' }, el('label', { for: 'pw-old', text: 'Current password' }), oldPw),
     el('div', { className: 'field' }, el('label', { for: 'pw-new', text: 'New password (12 to 256 characters)' }), newPw),
     el('div', { className: 'field' }, el('label', { for: 'pw-new2', text: 'New password again' }), newPw2),
-    el('button', { type: 'submit', className: 'btn btn-primary', text: 'Change password' }));
+    el('button', { type: 'submit', className: 'btn btn-primary', text: 'Change password' }),
+  );
 
   const totpBox = el('div', { className: 'totp-box', id: 'totp-box' });
-  const root = el('section', { className: 'account-view page', 'aria-labelledby': 'account-title' },
-    el('div', { className: 'page-head' }, el('div', { className: 'page-title' },
-      el('h1', { id: 'account-title', tabindex: '-1', text: 'Your account' }),
-      el('span', { className: 'muted', text: `${me.username} · ${me.role}` }))),
+  const root = el(
+    'section',
+    { className: 'account-view page', 'aria-labelledby': 'account-title' },
+    el(
+      'div',
+      { className: 'page-head' },
+      el(
+        'div',
+        { className: 'page-title' },
+        el('h1', { id: 'account-title', tabindex: '-1', text: 'Your account' }),
+        el('span', { className: 'muted', text: `${me.username} · ${me.role}` }),
+      ),
+    ),
     status,
-    el('div', { className: 'account-grid' },
+    el(
+      'div',
+      { className: 'account-grid' },
       el('section', { className: 'card pad' }, el('h2', { text: 'Password' }), pwForm),
-      el('section', { className: 'card pad' }, el('h2', { text: 'Second factor (TOTP)' }), totpBox)));
+      el('section', { className: 'card pad' }, el('h2', { text: 'Second factor (TOTP)' }), totpBox),
+    ),
+  );
   container.appendChild(root);
 
   pwForm.addEventListener('submit', async (e) => {
@@ -65,10 +90,18 @@ export function mountAccount(container, { api, me, onUnauthorized, onChanged }) 
   function renderTotp(enabled) {
     clear(totpBox);
     if (enabled) {
-      const pw = el('input', { type: 'password', id: 'totp-disable-password', autocomplete: 'current-password', placeholder: 'your password', 'aria-label': 'Your password' });
+      const pw = el('input', {
+        type: 'password',
+        id: 'totp-disable-password',
+        autocomplete: 'current-password',
+        placeholder: 'your password',
+        'aria-label': 'Your password',
+      });
       const off = el('button', { type: 'button', className: 'btn btn-danger', id: 'totp-disable', text: 'Turn off' });
-      totpBox.append(el('p', { id: 'totp-state', text: 'On: sign-in asks for a 6-digit code from your authenticator app.' }),
-        el('div', { className: 'inline-form' }, pw, off));
+      totpBox.append(
+        el('p', { id: 'totp-state', text: 'On: sign-in asks for a 6-digit code from your authenticator app.' }),
+        el('div', { className: 'inline-form' }, pw, off),
+      );
       off.addEventListener('click', async () => {
         try {
           await api.totpDisable(pw.value);
@@ -100,14 +133,23 @@ export function mountAccount(container, { api, me, onUnauthorized, onChanged }) 
     clear(totpBox);
     const img = el('img', { className: 'totp-qr', id: 'totp-qr', alt: 'QR code for your authenticator app', width: '200', height: '200' });
     if (typeof setup.qr_svg === 'string' && setup.qr_svg) img.src = svgDataUrl(setup.qr_svg);
-    const code = el('input', { type: 'text', id: 'totp-code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6', 'aria-label': '6-digit code' });
+    const code = el('input', {
+      type: 'text',
+      id: 'totp-code',
+      inputmode: 'numeric',
+      autocomplete: 'one-time-code',
+      pattern: '[0-9]{6}',
+      maxlength: '6',
+      'aria-label': '6-digit code',
+    });
     const confirm = el('button', { type: 'submit', className: 'btn btn-primary', text: 'Confirm' });
     const form = el('form', { className: 'inline-form', id: 'totp-confirm' }, code, confirm);
     totpBox.append(
       el('p', { text: 'Scan the code with your authenticator app, or type the secret in. Then enter the 6-digit code it shows.' }),
       img,
       el('p', {}, 'Secret: ', el('code', { className: 'totp-secret', id: 'totp-secret', text: groupSecret(setup.secret) })),
-      form);
+      form,
+    );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const c = code.value.replace(/\s+/g, '');

@@ -30,42 +30,100 @@ export function mountDetails(container, { id, api, feed, me, actions }) {
   const openBtn = el('button', { type: 'button', className: 'btn btn-primary', dataset: { action: 'open' }, text: 'Open session' });
   const reopenBtn = el('button', { type: 'button', className: 'btn btn-secondary', dataset: { action: 'reopen' }, text: 'Reopen' });
 
-  const transferTech = el('input', { type: 'text', id: 'transfer-technician', placeholder: 'username', 'aria-label': 'Technician to transfer to', maxlength: '64' });
-  const transferTechBtn = el('button', { type: 'button', className: 'btn btn-secondary', dataset: { action: 'transfer-technician' }, text: 'Transfer to technician' });
+  const transferTech = el('input', {
+    type: 'text',
+    id: 'transfer-technician',
+    placeholder: 'username',
+    'aria-label': 'Technician to transfer to',
+    maxlength: '64',
+  });
+  const transferTechBtn = el('button', {
+    type: 'button',
+    className: 'btn btn-secondary',
+    dataset: { action: 'transfer-technician' },
+    text: 'Transfer to technician',
+  });
   const transferQueue = el('select', { id: 'transfer-queue', 'aria-label': 'Queue to transfer to' });
-  const transferQueueBtn = el('button', { type: 'button', className: 'btn btn-secondary', dataset: { action: 'transfer-queue' }, text: 'Move to queue' });
-  const inviteTech = el('input', { type: 'text', id: 'invite-technician', placeholder: 'username', 'aria-label': 'Technician to invite', maxlength: '64' });
+  const transferQueueBtn = el('button', {
+    type: 'button',
+    className: 'btn btn-secondary',
+    dataset: { action: 'transfer-queue' },
+    text: 'Move to queue',
+  });
+  const inviteTech = el('input', {
+    type: 'text',
+    id: 'invite-technician',
+    placeholder: 'username',
+    'aria-label': 'Technician to invite',
+    maxlength: '64',
+  });
   const inviteBtn = el('button', { type: 'button', className: 'btn btn-secondary', dataset: { action: 'invite' }, text: 'Invite' });
-  const resolveNote = el('textarea', { id: 'resolve-note', rows: '2', placeholder: 'What was done (kept with the request)', 'aria-label': 'Resolution note', maxlength: '4096' });
+  const resolveNote = el('textarea', {
+    id: 'resolve-note',
+    rows: '2',
+    placeholder: 'What was done (kept with the request)',
+    'aria-label': 'Resolution note',
+    maxlength: '4096',
+  });
   const resolveBtn = el('button', { type: 'button', className: 'btn btn-danger', dataset: { action: 'resolve' }, text: 'Resolve' });
-  const manage = el('div', { className: 'manage' },
+  const manage = el(
+    'div',
+    { className: 'manage' },
     el('div', { className: 'manage-row' }, transferTech, transferTechBtn),
     el('div', { className: 'manage-row' }, transferQueue, transferQueueBtn),
     el('div', { className: 'manage-row' }, inviteTech, inviteBtn),
-    el('div', { className: 'manage-row manage-resolve' }, resolveNote, resolveBtn));
+    el('div', { className: 'manage-row manage-resolve' }, resolveNote, resolveBtn),
+  );
 
   const answersBox = el('div', { className: 'answers-box' }, el('p', { className: 'muted', text: 'Loading…' }));
   const collectedBox = el('div', { className: 'collected-box' });
   const notesList = el('ul', { className: 'notes', id: 'notes' });
-  const noteText = el('textarea', { id: 'note-text', rows: '2', placeholder: 'Add a note for colleagues…', 'aria-label': 'Note', maxlength: '4096' });
+  const noteText = el('textarea', {
+    id: 'note-text',
+    rows: '2',
+    placeholder: 'Add a note for colleagues…',
+    'aria-label': 'Note',
+    maxlength: '4096',
+  });
   const noteBtn = el('button', { type: 'button', className: 'btn btn-secondary', dataset: { action: 'note' }, text: 'Add note' });
   const eventsList = el('ol', { className: 'events', id: 'events' });
 
-  const root = el('section', { className: 'details-view page', 'aria-labelledby': 'details-title', dataset: { requestId: id } },
-    el('div', { className: 'page-head' },
+  const root = el(
+    'section',
+    { className: 'details-view page', 'aria-labelledby': 'details-title', dataset: { requestId: id } },
+    el(
+      'div',
+      { className: 'page-head' },
       el('div', { className: 'page-title details-head' }, back, title, badge),
-      el('div', { className: 'page-actions' }, takeBtn, openBtn, reopenBtn)),
-    summary, notice,
-    el('div', { className: 'details-grid' },
-      el('div', { className: 'details-main' },
+      el('div', { className: 'page-actions' }, takeBtn, openBtn, reopenBtn),
+    ),
+    summary,
+    notice,
+    el(
+      'div',
+      { className: 'details-grid' },
+      el(
+        'div',
+        { className: 'details-main' },
         el('section', { className: 'card pad' }, el('h2', { text: 'Answers' }), answersBox),
-        el('section', { className: 'card pad' }, el('h2', { text: 'Collected information' }), collectedBox)),
-      el('aside', { className: 'details-side' },
+        el('section', { className: 'card pad' }, el('h2', { text: 'Collected information' }), collectedBox),
+      ),
+      el(
+        'aside',
+        { className: 'details-side' },
         el('section', { className: 'card pad' }, el('h2', { text: 'Request' }), facts),
         el('section', { className: 'card pad', id: 'manage-card' }, el('h2', { text: 'Hand over or close' }), manage),
-        el('section', { className: 'card pad' }, el('h2', { text: 'Notes' }), notesList,
-          el('div', { className: 'note-form' }, noteText, noteBtn)),
-        el('section', { className: 'card pad' }, el('h2', { text: 'History' }), eventsList))));
+        el(
+          'section',
+          { className: 'card pad' },
+          el('h2', { text: 'Notes' }),
+          notesList,
+          el('div', { className: 'note-form' }, noteText, noteBtn),
+        ),
+        el('section', { className: 'card pad' }, el('h2', { text: 'History' }), eventsList),
+      ),
+    ),
+  );
   container.appendChild(root);
 
   let destroyed = false;
@@ -93,11 +151,15 @@ export function mountDetails(container, { id, api, feed, me, actions }) {
     root.dataset.state = req.state;
     clear(facts);
     const fact = (k, v) => [el('dt', { text: k }), el('dd', { text: v })];
-    facts.append(...fact('Queue', req.queue || '—'), ...fact('Topic', req.topic || '—'),
+    facts.append(
+      ...fact('Queue', req.queue || '—'),
+      ...fact('Topic', req.topic || '—'),
       ...fact('Technician', req.technician || 'nobody yet'),
       ...fact('Customer', req.online ? 'online' : 'offline'),
       ...fact('Came in', `${when(req.created_at)}${req.via_code ? ' with a session code' : ''}`),
-      el('dt', { text: 'Waiting' }), waitingCell);
+      el('dt', { text: 'Waiting' }),
+      waitingCell,
+    );
     if (detail && typeof detail.wizard_version === 'number') facts.append(...fact('Wizard version', String(detail.wizard_version)));
     setText(waitingCell, formatWaiting(feed.waitingMs(req, Date.now())));
     const ended = req.state === 'resolved' || req.state === 'abandoned';
@@ -113,15 +175,17 @@ export function mountDetails(container, { id, api, feed, me, actions }) {
   // request's history does ("invited NAME"). The server decides either way.
   function invitedMe() {
     const events = detail && Array.isArray(detail.events) ? detail.events : [];
-    return events.some((e) => e && typeof e.what === 'string' && /invit/i.test(e.what)
-      && e.what.split(/[^A-Za-z0-9._@-]+/).includes(me.username));
+    return events.some(
+      (e) => e && typeof e.what === 'string' && /invit/i.test(e.what) && e.what.split(/[^A-Za-z0-9._@-]+/).includes(me.username),
+    );
   }
 
   function fillQueues(currentQueue) {
     const names = feed.queueNames().filter((q) => q.name !== currentQueue);
     const keep = transferQueue.value;
     clear(transferQueue);
-    for (const q of names) transferQueue.appendChild(el('option', { value: q.name, text: q.title === q.name ? q.name : `${q.title} (${q.name})` }));
+    for (const q of names)
+      transferQueue.appendChild(el('option', { value: q.name, text: q.title === q.name ? q.name : `${q.title} (${q.name})` }));
     if (names.some((q) => q.name === keep)) transferQueue.value = keep;
     transferQueueBtn.disabled = names.length === 0;
   }
@@ -140,17 +204,36 @@ export function mountDetails(container, { id, api, feed, me, actions }) {
     if (!notes.length) notesList.appendChild(el('li', { className: 'muted', text: 'No notes yet.' }));
     for (const n of notes) {
       if (!n || typeof n !== 'object') continue;
-      notesList.appendChild(el('li', { className: 'note' },
-        el('div', { className: 'note-meta' }, el('strong', { text: String(n.author ?? '') }), ' ', el('span', { className: 'muted', text: when(n.at) })),
-        el('div', { className: 'note-text', text: String(n.text ?? '') })));
+      notesList.appendChild(
+        el(
+          'li',
+          { className: 'note' },
+          el(
+            'div',
+            { className: 'note-meta' },
+            el('strong', { text: String(n.author ?? '') }),
+            ' ',
+            el('span', { className: 'muted', text: when(n.at) }),
+          ),
+          el('div', { className: 'note-text', text: String(n.text ?? '') }),
+        ),
+      );
     }
     clear(eventsList);
     const events = Array.isArray(detail.events) ? detail.events : [];
     for (const e of events) {
       if (!e || typeof e !== 'object') continue;
-      eventsList.appendChild(el('li', {},
-        el('span', { className: 'muted', text: when(e.at) }), ' ',
-        el('strong', { text: String(e.who ?? '') || 'system' }), ' ', String(e.what ?? '')));
+      eventsList.appendChild(
+        el(
+          'li',
+          {},
+          el('span', { className: 'muted', text: when(e.at) }),
+          ' ',
+          el('strong', { text: String(e.who ?? '') || 'system' }),
+          ' ',
+          String(e.what ?? ''),
+        ),
+      );
     }
   }
 
@@ -171,7 +254,11 @@ export function mountDetails(container, { id, api, feed, me, actions }) {
       if (destroyed) return;
       if (err && err.status === 401) return actions.unauthorized();
       clear(answersBox);
-      notify(err && err.status === 404 ? 'This request does not exist or is not yours to see.' : `Could not load the request: ${(err && err.message) || err}`);
+      notify(
+        err && err.status === 404
+          ? 'This request does not exist or is not yours to see.'
+          : `Could not load the request: ${(err && err.message) || err}`,
+      );
     }
   }
 
@@ -219,7 +306,9 @@ export function mountDetails(container, { id, api, feed, me, actions }) {
     act(inviteBtn, () => api.invite(id, who), `${who} is invited and may join the session.`);
   });
   resolveBtn.addEventListener('click', () => {
-    act(resolveBtn, () => api.resolve(id, resolveNote.value.trim()), 'Resolved.').then(() => { resolveNote.value = ''; });
+    act(resolveBtn, () => api.resolve(id, resolveNote.value.trim()), 'Resolved.').then(() => {
+      resolveNote.value = '';
+    });
   });
   noteBtn.addEventListener('click', () => {
     const text = noteText.value.trim();

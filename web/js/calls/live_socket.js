@@ -25,8 +25,13 @@ export function consoleSocketUrl(loc) {
  * Returns {stop(), status}.
  */
 export function createLiveSocket({
-  url, onEvent, onStatus = () => {}, onClose = () => {},
-  WebSocketImpl = globalThis.WebSocket, setTimer = setTimeout, clearTimer = clearTimeout,
+  url,
+  onEvent,
+  onStatus = () => {},
+  onClose = () => {},
+  WebSocketImpl = globalThis.WebSocket,
+  setTimer = setTimeout,
+  clearTimer = clearTimeout,
   random = Math.random,
 }) {
   let ws = null;

@@ -31,43 +31,67 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
   const codeBtn = el('button', { type: 'button', className: 'btn btn-secondary', id: 'new-code', text: 'New session code' });
 
   const queueSel = el('select', { id: 'filter-queue', 'aria-label': 'Queue' });
-  const stateSel = el('select', { id: 'filter-state', 'aria-label': 'State' },
+  const stateSel = el(
+    'select',
+    { id: 'filter-state', 'aria-label': 'State' },
     el('option', { value: 'open', text: 'Open (waiting + in session)' }),
     el('option', { value: '', text: 'All states' }),
-    STATES.map((s) => el('option', { value: s, text: stateLabel(s) })));
+    STATES.map((s) => el('option', { value: s, text: stateLabel(s) })),
+  );
   const search = el('input', { type: 'search', id: 'filter-text', placeholder: 'Search name or summary…', 'aria-label': 'Search' });
   stateSel.value = filter.state;
   search.value = filter.text;
 
   const tbody = el('tbody');
-  const table = el('table', { className: 'requests-table', id: 'requests-table' },
+  const table = el(
+    'table',
+    { className: 'requests-table', id: 'requests-table' },
     el('caption', { className: 'visually-hidden', text: 'Support requests' }),
-    el('thead', {}, el('tr', {},
-      el('th', { scope: 'col', text: 'Customer' }),
-      el('th', { scope: 'col', text: 'Summary' }),
-      el('th', { scope: 'col', text: 'Topic' }),
-      el('th', { scope: 'col', text: 'Queue' }),
-      el('th', { scope: 'col', text: 'State' }),
-      el('th', { scope: 'col', text: 'Technician' }),
-      el('th', { scope: 'col', text: 'Waiting' }),
-      el('th', { scope: 'col', className: 'col-actions' }, el('span', { className: 'visually-hidden', text: 'Actions' })))),
-    tbody);
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col', text: 'Customer' }),
+        el('th', { scope: 'col', text: 'Summary' }),
+        el('th', { scope: 'col', text: 'Topic' }),
+        el('th', { scope: 'col', text: 'Queue' }),
+        el('th', { scope: 'col', text: 'State' }),
+        el('th', { scope: 'col', text: 'Technician' }),
+        el('th', { scope: 'col', text: 'Waiting' }),
+        el('th', { scope: 'col', className: 'col-actions' }, el('span', { className: 'visually-hidden', text: 'Actions' })),
+      ),
+    ),
+    tbody,
+  );
   const connecting = el('p', { className: 'muted loading', id: 'feed-waiting', text: 'Connecting to the live feed…' });
-  const empty = el('div', { className: 'empty-state' },
+  const empty = el(
+    'div',
+    { className: 'empty-state' },
     el('p', { className: 'empty-title', text: 'No support requests here' }),
-    el('p', { className: 'muted', id: 'empty-detail', text: 'New support requests appear here as soon as a customer files one.' }));
+    el('p', { className: 'muted', id: 'empty-detail', text: 'New support requests appear here as soon as a customer files one.' }),
+  );
 
-  const root = el('section', { className: 'requests-view page', 'aria-labelledby': 'requests-title' },
-    el('div', { className: 'page-head' },
-      el('div', { className: 'page-title' },
-        el('h1', { id: 'requests-title', tabindex: '-1', text: 'Call Manager' }), count, liveBadge),
-      el('div', { className: 'page-actions' }, codeBtn)),
-    el('div', { className: 'filters' },
+  const root = el(
+    'section',
+    { className: 'requests-view page', 'aria-labelledby': 'requests-title' },
+    el(
+      'div',
+      { className: 'page-head' },
+      el('div', { className: 'page-title' }, el('h1', { id: 'requests-title', tabindex: '-1', text: 'Call Manager' }), count, liveBadge),
+      el('div', { className: 'page-actions' }, codeBtn),
+    ),
+    el(
+      'div',
+      { className: 'filters' },
       el('label', { className: 'filter' }, el('span', { text: 'Queue' }), queueSel),
       el('label', { className: 'filter' }, el('span', { text: 'State' }), stateSel),
-      el('label', { className: 'filter filter-grow' }, el('span', { text: 'Search' }), search)),
+      el('label', { className: 'filter filter-grow' }, el('span', { text: 'Search' }), search),
+    ),
     notice,
-    el('div', { className: 'card table-card' }, el('div', { className: 'table-scroll' }, table), empty, connecting));
+    el('div', { className: 'card table-card' }, el('div', { className: 'table-scroll' }, table), empty, connecting),
+  );
   container.appendChild(root);
 
   const rows = new Map(); // id → entry
@@ -92,12 +116,18 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
     const waiting = el('td', { className: 'col-waiting waiting' });
     const take = el('button', { type: 'button', className: 'btn btn-primary btn-small', dataset: { action: 'take' }, text: 'Take' });
     const open = el('button', { type: 'button', className: 'btn btn-primary btn-small', dataset: { action: 'open' }, text: 'Open' });
-    const tr = el('tr', { className: 'request-row', dataset: { requestId: id } },
+    const tr = el(
+      'tr',
+      { className: 'request-row', dataset: { requestId: id } },
       el('td', { className: 'col-name' }, el('span', { className: 'online' }, dot, onlineText), name, viaCode),
-      summary, topic, queue,
+      summary,
+      topic,
+      queue,
       el('td', { className: 'col-state' }, stateBadge),
-      tech, waiting,
-      el('td', { className: 'col-actions' }, take, open));
+      tech,
+      waiting,
+      el('td', { className: 'col-actions' }, take, open),
+    );
     const entry = { tr, name, dot, onlineText, viaCode, summary, topic, queue, stateBadge, tech, waiting, take, open, req: null };
     take.addEventListener('click', async (e) => {
       e.stopPropagation();
@@ -154,11 +184,13 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
     const names = feed.queueNames();
     const current = [...queueSel.options].map((o) => `${o.value}\t${o.textContent}`).join('\n');
     const next = [['', 'All queues'], ...names.map((q) => [q.name, q.title === q.name ? q.name : `${q.title} (${q.name})`])]
-      .map(([v, t]) => `${v}\t${t}`).join('\n');
+      .map(([v, t]) => `${v}\t${t}`)
+      .join('\n');
     if (current !== next) {
       while (queueSel.firstChild) queueSel.removeChild(queueSel.firstChild);
       queueSel.appendChild(el('option', { value: '', text: 'All queues' }));
-      for (const q of names) queueSel.appendChild(el('option', { value: q.name, text: q.title === q.name ? q.name : `${q.title} (${q.name})` }));
+      for (const q of names)
+        queueSel.appendChild(el('option', { value: q.name, text: q.title === q.name ? q.name : `${q.title} (${q.name})` }));
     }
     queueSel.value = names.some((q) => q.name === want) ? want : '';
   }
@@ -200,9 +232,18 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
     liveBadge.className = `feed-status feed-${s}`;
   }
 
-  queueSel.addEventListener('change', () => { filter.queue = queueSel.value; render(); });
-  stateSel.addEventListener('change', () => { filter.state = stateSel.value; render(); });
-  search.addEventListener('input', () => { filter.text = search.value; render(); });
+  queueSel.addEventListener('change', () => {
+    filter.queue = queueSel.value;
+    render();
+  });
+  stateSel.addEventListener('change', () => {
+    filter.state = stateSel.value;
+    render();
+  });
+  search.addEventListener('input', () => {
+    filter.text = search.value;
+    render();
+  });
   codeBtn.addEventListener('click', () => actions.newCode());
 
   const unsubFeed = feed.subscribe(() => render());
@@ -210,7 +251,9 @@ export function mountRequests(container, { feed, feedStatus, onFeedStatus, me, a
   renderStatus(feedStatus());
   table.hidden = true;
   render();
-  tick = setInterval(() => { for (const e of rows.values()) updateWaiting(e); }, 1000);
+  tick = setInterval(() => {
+    for (const e of rows.values()) updateWaiting(e);
+  }, 1000);
 
   return {
     root,

@@ -19,12 +19,18 @@ export const FLUSH_MS = 8;
  */
 export function xButton(domButton) {
   switch (domButton) {
-    case 0: return 1;
-    case 1: return 2;
-    case 2: return 3;
-    case 3: return 8;
-    case 4: return 9;
-    default: return 0;
+    case 0:
+      return 1;
+    case 1:
+      return 2;
+    case 2:
+      return 3;
+    case 3:
+      return 8;
+    case 4:
+      return 9;
+    default:
+      return 0;
   }
 }
 
@@ -48,8 +54,7 @@ export class WheelAccumulator {
 
   /** Returns {dx, dy} in notches (each −100…100; both 0 when nothing is due). */
   add(deltaX, deltaY, deltaMode = DOM_DELTA_PIXEL) {
-    const unit = deltaMode === DOM_DELTA_LINE ? 1 / LINES_PER_NOTCH
-      : deltaMode === DOM_DELTA_PAGE ? 1 : 1 / PIXELS_PER_NOTCH;
+    const unit = deltaMode === DOM_DELTA_LINE ? 1 / LINES_PER_NOTCH : deltaMode === DOM_DELTA_PAGE ? 1 : 1 / PIXELS_PER_NOTCH;
     const step = (rest, delta) => {
       const d = Number(delta) || 0;
       if (!Number.isFinite(d) || d === 0) return [rest, 0];

@@ -5,15 +5,11 @@
 // while this technician holds Full-Access (input_capture.js) and exposes the test hooks on
 // window.visitViewer.
 import { el, setText } from '../shell/dom.js';
-import {
-  computeLayout, cursorBox, formatScale, viewRegion, canvasPlacement, SCALE_FIT, SCALE_NATIVE,
-} from './view_math.js';
+import { computeLayout, cursorBox, formatScale, viewRegion, canvasPlacement, SCALE_FIT, SCALE_NATIVE } from './view_math.js';
 import { viewerSocketUrl } from '../shell/routes.js';
 import { closeText } from '../shell/format.js';
 import { Limits } from '../protocol.js';
-import {
-  accessLabel, holdsControl, reasonText, utf8Length, SPECIAL_MENU, READ_ONLY, FULL_ACCESS,
-} from './input_model.js';
+import { accessLabel, holdsControl, reasonText, utf8Length, SPECIAL_MENU, READ_ONLY, FULL_ACCESS } from './input_model.js';
 import { attachInput } from './input_capture.js';
 
 // A control request nobody answered may be sent again after this long.
@@ -72,7 +68,17 @@ const visitViewer = {
    */
   inputSent() {
     if (!activeViewer) {
-      return Promise.resolve({ pointer_move: 0, button: 0, wheel: 0, key: 0, special: 0, input_messages: 0, paste_text: 0, clipboard: 0, control_request: 0 });
+      return Promise.resolve({
+        pointer_move: 0,
+        button: 0,
+        wheel: 0,
+        key: 0,
+        special: 0,
+        input_messages: 0,
+        paste_text: 0,
+        clipboard: 0,
+        control_request: 0,
+      });
     }
     return activeViewer.request('inputSent');
   },
@@ -101,14 +107,37 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   const nameEl = el('h1', { id: 'session-name', className: 'session-name', tabindex: '-1', text: name || 'Support request' });
   const descEl = el('p', { className: 'session-desc' });
   const statusText = el('span', { className: 'conn-text', text: STATE_TEXT.connecting });
-  const statusEl = el('span', { className: 'conn-status', role: 'status' }, el('span', { className: 'conn-dot', 'aria-hidden': 'true' }), statusText);
+  const statusEl = el(
+    'span',
+    { className: 'conn-status', role: 'status' },
+    el('span', { className: 'conn-dot', 'aria-hidden': 'true' }),
+    statusText,
+  );
   const metaEl = el('span', { className: 'session-meta' });
   // What the customer shares when it is not the whole desktop (screen_info "scope"); text only.
   const scopeBadge = el('span', { className: 'badge scope-badge', id: 'scope-badge', role: 'status', hidden: true });
-  const fitBtn = el('button', { type: 'button', className: 'btn btn-toggle', text: 'Fit', 'aria-pressed': 'true', title: 'Scale the screen to the window' });
-  const nativeBtn = el('button', { type: 'button', className: 'btn btn-toggle', text: '1:1', 'aria-pressed': 'false', title: 'Native pixels (scrolls)' });
+  const fitBtn = el('button', {
+    type: 'button',
+    className: 'btn btn-toggle',
+    text: 'Fit',
+    'aria-pressed': 'true',
+    title: 'Scale the screen to the window',
+  });
+  const nativeBtn = el('button', {
+    type: 'button',
+    className: 'btn btn-toggle',
+    text: '1:1',
+    'aria-pressed': 'false',
+    title: 'Native pixels (scrolls)',
+  });
   // Which monitor to show when the screen has several (screen_info "monitors").
-  const monitorSelect = el('select', { className: 'monitor-select', id: 'monitor-select', 'aria-label': 'Monitor', title: 'Show all monitors or one', hidden: true });
+  const monitorSelect = el('select', {
+    className: 'monitor-select',
+    id: 'monitor-select',
+    'aria-label': 'Monitor',
+    title: 'Show all monitors or one',
+    hidden: true,
+  });
   const backBtn = el('button', { type: 'button', className: 'btn btn-ghost-dark', text: '← Back', title: 'Back to the requests' });
 
   const screenCanvas = el('canvas', { className: 'screen-canvas', 'aria-label': "Customer's screen" });
@@ -120,19 +149,46 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   const viewport = el('div', { className: 'session-viewport fit' }, stage, noticeBox);
 
   // --- control bar ---
-  const accessBadge = el('span', { className: 'badge access-badge', id: 'access-badge', text: 'Read-Only', title: 'You can watch; only the customer can grant Full-Access' });
+  const accessBadge = el('span', {
+    className: 'badge access-badge',
+    id: 'access-badge',
+    text: 'Read-Only',
+    title: 'You can watch; only the customer can grant Full-Access',
+  });
   const accessReason = el('span', { className: 'access-reason', id: 'access-reason', role: 'status', 'aria-live': 'polite' });
-  const requestBtn = el('button', { type: 'button', className: 'btn btn-small btn-accent', id: 'request-control', text: 'Request control', title: 'Ask the customer for Full-Access' });
-  const keysBtn = el('button', { type: 'button', className: 'btn btn-small btn-ghost-dark', id: 'keys-menu-button', text: 'Keys ▾', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': 'keys-menu' });
+  const requestBtn = el('button', {
+    type: 'button',
+    className: 'btn btn-small btn-accent',
+    id: 'request-control',
+    text: 'Request control',
+    title: 'Ask the customer for Full-Access',
+  });
+  const keysBtn = el('button', {
+    type: 'button',
+    className: 'btn btn-small btn-ghost-dark',
+    id: 'keys-menu-button',
+    text: 'Keys ▾',
+    'aria-haspopup': 'menu',
+    'aria-expanded': 'false',
+    'aria-controls': 'keys-menu',
+  });
   const keysMenu = el('div', { className: 'menu', id: 'keys-menu', role: 'menu', 'aria-label': 'Special keys', hidden: true });
   for (const item of SPECIAL_MENU) {
-    keysMenu.appendChild(el('button', { type: 'button', className: 'menu-item', role: 'menuitem', text: item.label, dataset: { special: item.special } }));
+    keysMenu.appendChild(
+      el('button', { type: 'button', className: 'menu-item', role: 'menuitem', text: item.label, dataset: { special: item.special } }),
+    );
   }
   keysMenu.appendChild(el('div', { className: 'menu-sep', role: 'separator' }));
   const pasteItem = el('button', { type: 'button', className: 'menu-item', role: 'menuitem', id: 'paste-text-item', text: 'Paste text…' });
   keysMenu.appendChild(pasteItem);
   const keysWrap = el('div', { className: 'menu-wrap' }, keysBtn, keysMenu);
-  const sendClipBtn = el('button', { type: 'button', className: 'btn btn-small btn-ghost-dark', id: 'send-clipboard', text: 'Send clipboard', title: "Put your clipboard text on the customer's clipboard" });
+  const sendClipBtn = el('button', {
+    type: 'button',
+    className: 'btn btn-small btn-ghost-dark',
+    id: 'send-clipboard',
+    text: 'Send clipboard',
+    title: "Put your clipboard text on the customer's clipboard",
+  });
   // What became of the last clipboard send (sent, or why not): text only.
   const clipStatus = el('span', { className: 'clip-status', id: 'clipboard-status', role: 'status', 'aria-live': 'polite' });
   const controlBar = el(
@@ -156,19 +212,39 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
   const clipPanel = el(
     'aside',
     { className: 'clip-panel', id: 'clipboard-panel', 'aria-label': "Customer's clipboard", hidden: true },
-    el('div', { className: 'clip-head' }, el('strong', { text: "Customer's clipboard" }), clipMeta, el('span', { className: 'control-spacer' }), clipCopy, clipClose),
+    el(
+      'div',
+      { className: 'clip-head' },
+      el('strong', { text: "Customer's clipboard" }),
+      clipMeta,
+      el('span', { className: 'control-spacer' }),
+      clipCopy,
+      clipClose,
+    ),
     clipText,
   );
 
   // One dialog for typing text to paste and (fallback) for the clipboard text to send.
   const dlgTitle = el('h2', { className: 'dialog-title', id: 'text-dialog-title' });
   const dlgHint = el('p', { className: 'dialog-hint' });
-  const dlgArea = el('textarea', { className: 'dialog-text', id: 'text-dialog-input', rows: '8', spellcheck: 'false', 'aria-labelledby': 'text-dialog-title' });
+  const dlgArea = el('textarea', {
+    className: 'dialog-text',
+    id: 'text-dialog-input',
+    rows: '8',
+    spellcheck: 'false',
+    'aria-labelledby': 'text-dialog-title',
+  });
   const dlgCount = el('span', { className: 'dialog-count', 'aria-live': 'polite' });
   const dlgSend = el('button', { type: 'submit', className: 'btn btn-primary btn-small', id: 'text-dialog-send', text: 'Send' });
   const dlgCancel = el('button', { type: 'button', className: 'btn btn-secondary btn-small', text: 'Cancel' });
-  const dlgForm = el('form', { className: 'dialog-form', method: 'dialog' }, dlgTitle, dlgHint, dlgArea,
-    el('div', { className: 'dialog-actions' }, dlgCount, el('span', { className: 'control-spacer' }), dlgCancel, dlgSend));
+  const dlgForm = el(
+    'form',
+    { className: 'dialog-form', method: 'dialog' },
+    dlgTitle,
+    dlgHint,
+    dlgArea,
+    el('div', { className: 'dialog-actions' }, dlgCount, el('span', { className: 'control-spacer' }), dlgCancel, dlgSend),
+  );
   const dialog = el('dialog', { className: 'text-dialog', id: 'text-dialog', 'aria-labelledby': 'text-dialog-title' }, dlgForm);
 
   const root = el(
@@ -284,9 +360,12 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
     setText(accessBadge, accessLabel(access, me));
     accessBadge.classList.toggle('is-full', access.mode === FULL_ACCESS);
     accessBadge.classList.toggle('is-mine', mine);
-    accessBadge.title = access.mode === FULL_ACCESS
-      ? (mine ? 'You control the customer’s mouse and keyboard' : 'Another technician controls the customer’s screen')
-      : 'You can watch; only the customer can grant Full-Access';
+    accessBadge.title =
+      access.mode === FULL_ACCESS
+        ? mine
+          ? 'You control the customer’s mouse and keyboard'
+          : 'Another technician controls the customer’s screen'
+        : 'You can watch; only the customer can grant Full-Access';
     setText(accessReason, reasonText(access.reason));
     if (mine || access.mode === READ_ONLY) clearPending();
     updateControls();
@@ -503,7 +582,9 @@ export function mountSession(container, { id, name, probe, me = '', onBack }) {
     if (monitorIndex >= monitors.length) monitorIndex = -1;
     monitorSelect.replaceChildren(el('option', { value: '-1', text: 'All monitors' }));
     monitors.forEach((mon, i) => {
-      monitorSelect.appendChild(el('option', { value: String(i), text: `Monitor ${i + 1}${mon.primary ? ' (primary)' : ''} · ${mon.width}×${mon.height}` }));
+      monitorSelect.appendChild(
+        el('option', { value: String(i), text: `Monitor ${i + 1}${mon.primary ? ' (primary)' : ''} · ${mon.width}×${mon.height}` }),
+      );
     });
     monitorSelect.value = String(monitorIndex);
     monitorSelect.hidden = monitors.length < 2;

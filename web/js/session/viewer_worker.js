@@ -39,9 +39,19 @@ let endReason = null; // {code, message} from close_reason, or our own protocol 
 const probeLog = new Ring(PROBE_LOG_SIZE);
 
 // Remote control.
-let me = '';                    // this technician's id (the login name)
+let me = ''; // this technician's id (the login name)
 let access = { mode: READ_ONLY, controller: null, reason: '', pausedMs: 0 };
-const sent = { pointer_move: 0, button: 0, wheel: 0, key: 0, special: 0, input_messages: 0, paste_text: 0, clipboard: 0, control_request: 0 };
+const sent = {
+  pointer_move: 0,
+  button: 0,
+  wheel: 0,
+  key: 0,
+  special: 0,
+  input_messages: 0,
+  paste_text: 0,
+  clipboard: 0,
+  control_request: 0,
+};
 const hasRaf = typeof self.requestAnimationFrame === 'function';
 const inputPump = new InputPump(sendInput, {
   raf: hasRaf ? (fn) => self.requestAnimationFrame(fn) : null,

@@ -24,8 +24,8 @@ const nav = document.getElementById('topnav');
 const adminLink = document.getElementById('nav-admin');
 
 let user = null;
-let current = null;        // the mounted view: {key, destroy(), focus()}
-let pendingRoute = null;   // where to go after login
+let current = null; // the mounted view: {key, destroy(), focus()}
+let pendingRoute = null; // where to go after login
 let loginMessage = '';
 
 // The live feed: one store for every view, one socket while signed in.
@@ -160,21 +160,33 @@ function render() {
   } else if (route.name === 'session') {
     const known = feed.get(route.id);
     const name = known ? known.name : '';
-    mount(key, (c) => mountSession(c, {
-      id: route.id,
-      name,
-      probe: route.probe,
-      me: user.username,
-      onBack: () => navigate({ name: 'request', id: route.id }),
-    }), 'session');
+    mount(
+      key,
+      (c) =>
+        mountSession(c, {
+          id: route.id,
+          name,
+          probe: route.probe,
+          me: user.username,
+          onBack: () => navigate({ name: 'request', id: route.id }),
+        }),
+      'session',
+    );
     document.title = name ? `${name} — visit` : 'Session — visit';
   } else if (route.name === 'account') {
-    mount(key, (c) => mountAccount(c, {
-      api,
-      me: user,
-      onUnauthorized: sessionEnded,
-      onChanged: (change) => { user = { ...user, ...change }; },
-    }), 'account');
+    mount(
+      key,
+      (c) =>
+        mountAccount(c, {
+          api,
+          me: user,
+          onUnauthorized: sessionEnded,
+          onChanged: (change) => {
+            user = { ...user, ...change };
+          },
+        }),
+      'account',
+    );
     document.title = 'Your account — visit';
   } else if (route.name === 'admin') {
     mount(key, (c) => mountAdmin(c, { section: route.section, api, me: user, onUnauthorized: sessionEnded }), 'admin');
