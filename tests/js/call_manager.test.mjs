@@ -13,7 +13,8 @@ import { makeJsonMessage, MessageType } from '../../web/js/protocol.js';
 install();
 const { renderCollected, renderAnswers, renderProblems, filterList, listItemText, formatBytes, collectorBody } =
   await import('../../web/js/calls/collected_view.js');
-const { mountRequests, mayOpen } = await import('../../web/js/calls/requests_view.js');
+const { mountRequests } = await import('../../web/js/calls/requests_view.js');
+const { mayOpen } = await import('../../web/js/calls/request_model.js');
 const { parseDefinition } = await import('../../web/js/account/admin_view.js');
 const { svgDataUrl, groupSecret } = await import('../../web/js/account/account_view.js');
 const { secondsLeft } = await import('../../web/js/calls/code_dialog.js');
