@@ -6,10 +6,12 @@
 //   {kind:'pointer_move', x, y}   {kind:'button', button, pressed, x, y}
 //   {kind:'wheel', dx, dy}        {kind:'key', code, pressed}   {kind:'special', special}
 
+import { Limits } from '../protocol.js';
+
 /** Most events in one `input` message (docs/protocol.md §7). */
-export const MAX_BATCH = 256;
+export const MAX_BATCH = Limits.maxInputEvents;
 /** Wheel notches per event, per axis (docs/protocol.md §7). */
-export const MAX_NOTCHES = 100;
+export const MAX_NOTCHES = Limits.maxWheelNotches;
 /** A batch is sent at most this long after its first event (and at the next animation frame). */
 export const FLUSH_MS = 8;
 

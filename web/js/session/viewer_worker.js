@@ -21,6 +21,9 @@ import { checkScreenInfo } from './viewer_messages.js';
 import { InputPump, normalizeAccess, holdsControl, truncateUtf8, utf8Length, READ_ONLY } from './input_model.js';
 
 const PROBE_LOG_SIZE = 4096;
+// What the page is given of a hello's customer and a close_reason, in characters: room for
+// anything the server sends, a bound for anything else.
+const TEXT_CAPS = Object.freeze({ name: 256, description: 4096, code: 64, message: 1024 });
 
 const MSG = P.MessageType;
 
@@ -284,7 +287,7 @@ function onHello(obj) {
     return;
   }
   const c = obj.customer && typeof obj.customer === 'object' ? obj.customer : {};
-  post({ ev: 'hello', name: str(c.name, 256), description: str(c.description, 4096) });
+  post({ ev: 'hello', name: str(c.name, TEXT_CAPS.name), description: str(c.description, TEXT_CAPS.description) });
 }
 
 function onAccessState(obj) {
@@ -294,7 +297,7 @@ function onAccessState(obj) {
 }
 
 function onCloseReason(obj) {
-  endReason = { code: str(obj.code, 64), message: str(obj.message, 1024) };
+  endReason = { code: str(obj.code, TEXT_CAPS.code), message: str(obj.message, TEXT_CAPS.message) };
   post({ ev: 'close_reason', ...endReason });
 }
 
