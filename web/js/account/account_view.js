@@ -15,6 +15,87 @@ export function groupSecret(secret) {
     .replace(/(.{4})(?=.)/g, '$1 ');
 }
 
+// The second-factor card: on (with Turn off), off (with Set up) or enrolling (QR code, secret,
+// code). ctx = {api, box, show(text, kind), fail(err), onChanged(change)}.
+function renderTotp(ctx, enabled) {
+  clear(ctx.box);
+  if (enabled) {
+    const pw = el('input', {
+      type: 'password',
+      id: 'totp-disable-password',
+      autocomplete: 'current-password',
+      placeholder: 'your password',
+      'aria-label': 'Your password',
+    });
+    const off = el('button', { type: 'button', className: 'btn btn-danger', id: 'totp-disable', text: 'Turn off' });
+    ctx.box.append(
+      el('p', { id: 'totp-state', text: 'On: sign-in asks for a 6-digit code from your authenticator app.' }),
+      el('div', { className: 'inline-form' }, pw, off),
+    );
+    off.addEventListener('click', async () => {
+      try {
+        await ctx.api.totpDisable(pw.value);
+        ctx.show('The second factor is off.');
+        ctx.onChanged({ totp_enabled: false });
+        renderTotp(ctx, false);
+      } catch (err) {
+        ctx.fail(err);
+      }
+    });
+    return;
+  }
+  const start = el('button', { type: 'button', className: 'btn btn-primary', id: 'totp-setup', text: 'Set up' });
+  ctx.box.append(el('p', { id: 'totp-state', text: 'Off. With it on, sign-in also asks for a code from an authenticator app.' }), start);
+  start.addEventListener('click', async () => {
+    start.disabled = true;
+    try {
+      const s = await ctx.api.totpSetup();
+      if (!s || typeof s.secret !== 'string') throw new Error('unexpected answer from the server');
+      renderEnrol(ctx, s);
+    } catch (err) {
+      ctx.fail(err);
+      start.disabled = false;
+    }
+  });
+}
+
+function renderEnrol(ctx, setup) {
+  clear(ctx.box);
+  const img = el('img', { className: 'totp-qr', id: 'totp-qr', alt: 'QR code for your authenticator app', width: '200', height: '200' });
+  if (typeof setup.qr_svg === 'string' && setup.qr_svg) img.src = svgDataUrl(setup.qr_svg);
+  const code = el('input', {
+    type: 'text',
+    id: 'totp-code',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    pattern: '[0-9]{6}',
+    maxlength: '6',
+    'aria-label': '6-digit code',
+  });
+  const confirm = el('button', { type: 'submit', className: 'btn btn-primary', text: 'Confirm' });
+  const form = el('form', { className: 'inline-form', id: 'totp-confirm' }, code, confirm);
+  ctx.box.append(
+    el('p', { text: 'Scan the code with your authenticator app, or type the secret in. Then enter the 6-digit code it shows.' }),
+    img,
+    el('p', {}, 'Secret: ', el('code', { className: 'totp-secret', id: 'totp-secret', text: groupSecret(setup.secret) })),
+    form,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const c = code.value.replace(/\s+/g, '');
+    if (!/^\d{6}$/.test(c)) return ctx.show('Enter the 6 digits your app shows.', 'error');
+    try {
+      await ctx.api.totpEnable(c);
+      ctx.show('The second factor is on. Sign-in will ask for a code from now on.');
+      ctx.onChanged({ totp_enabled: true });
+      renderTotp(ctx, true);
+    } catch (err) {
+      ctx.fail(err);
+    }
+  });
+  code.focus();
+}
+
 export function mountAccount(container, { api, me, onUnauthorized, onChanged }) {
   const status = el('p', { className: 'banner', id: 'account-status', role: 'status' });
   status.hidden = true;
@@ -87,86 +168,8 @@ export function mountAccount(container, { api, me, onUnauthorized, onChanged }) 
     }
   });
 
-  function renderTotp(enabled) {
-    clear(totpBox);
-    if (enabled) {
-      const pw = el('input', {
-        type: 'password',
-        id: 'totp-disable-password',
-        autocomplete: 'current-password',
-        placeholder: 'your password',
-        'aria-label': 'Your password',
-      });
-      const off = el('button', { type: 'button', className: 'btn btn-danger', id: 'totp-disable', text: 'Turn off' });
-      totpBox.append(
-        el('p', { id: 'totp-state', text: 'On: sign-in asks for a 6-digit code from your authenticator app.' }),
-        el('div', { className: 'inline-form' }, pw, off),
-      );
-      off.addEventListener('click', async () => {
-        try {
-          await api.totpDisable(pw.value);
-          show('The second factor is off.');
-          onChanged({ totp_enabled: false });
-          renderTotp(false);
-        } catch (err) {
-          fail(err);
-        }
-      });
-      return;
-    }
-    const start = el('button', { type: 'button', className: 'btn btn-primary', id: 'totp-setup', text: 'Set up' });
-    totpBox.append(el('p', { id: 'totp-state', text: 'Off. With it on, sign-in also asks for a code from an authenticator app.' }), start);
-    start.addEventListener('click', async () => {
-      start.disabled = true;
-      try {
-        const s = await api.totpSetup();
-        if (!s || typeof s.secret !== 'string') throw new Error('unexpected answer from the server');
-        renderEnrol(s);
-      } catch (err) {
-        fail(err);
-        start.disabled = false;
-      }
-    });
-  }
-
-  function renderEnrol(setup) {
-    clear(totpBox);
-    const img = el('img', { className: 'totp-qr', id: 'totp-qr', alt: 'QR code for your authenticator app', width: '200', height: '200' });
-    if (typeof setup.qr_svg === 'string' && setup.qr_svg) img.src = svgDataUrl(setup.qr_svg);
-    const code = el('input', {
-      type: 'text',
-      id: 'totp-code',
-      inputmode: 'numeric',
-      autocomplete: 'one-time-code',
-      pattern: '[0-9]{6}',
-      maxlength: '6',
-      'aria-label': '6-digit code',
-    });
-    const confirm = el('button', { type: 'submit', className: 'btn btn-primary', text: 'Confirm' });
-    const form = el('form', { className: 'inline-form', id: 'totp-confirm' }, code, confirm);
-    totpBox.append(
-      el('p', { text: 'Scan the code with your authenticator app, or type the secret in. Then enter the 6-digit code it shows.' }),
-      img,
-      el('p', {}, 'Secret: ', el('code', { className: 'totp-secret', id: 'totp-secret', text: groupSecret(setup.secret) })),
-      form,
-    );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      const c = code.value.replace(/\s+/g, '');
-      if (!/^\d{6}$/.test(c)) return show('Enter the 6 digits your app shows.', 'error');
-      try {
-        await api.totpEnable(c);
-        show('The second factor is on. Sign-in will ask for a code from now on.');
-        onChanged({ totp_enabled: true });
-        renderTotp(true);
-      } catch (err) {
-        fail(err);
-      }
-    });
-    code.focus();
-  }
-
-  renderTotp(!!me.totp_enabled);
+  const totp = { api, box: totpBox, show, fail, onChanged };
+  renderTotp(totp, !!me.totp_enabled);
   return {
     root,
     focus() {
