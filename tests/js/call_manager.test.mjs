@@ -557,3 +557,41 @@ test('login: a second-factor answer switches to the code step, then sends the co
   assert.deepEqual(calls[1], ['tina', 'secret-pass', '123456']);
   view.destroy();
 });
+
+test('request details: hostile notes, history and answers shown as text; actions follow state and role', async () => {
+  const { mountDetails } = await import('../../web/js/calls/details_view.js');
+  const f = new FeedStore();
+  f.apply({ event: 'snapshot', server_time: 2000, queues: [{ name: 'general' }, { name: 'vip', title: 'VIP' }], requests: [] }, 2000_000);
+  const detail = {
+    ...summary(5, { name: HOSTILE, summary: SCRIPT, state: 'in_session', technician: 'bob' }),
+    answers: [{ id: 'q', label: HOSTILE, display: SCRIPT }],
+    collected: {},
+    notes: [{ author: HOSTILE, at: 1000, text: SCRIPT }],
+    events: [{ at: 1000, who: 'bob', what: 'invited alice' }],
+  };
+  const container = document.createElement('main');
+  const view = mountDetails(container, {
+    id: id(5),
+    api: { request: async () => detail },
+    feed: f,
+    me: { username: 'alice', role: 'technician' },
+    actions: { take() {}, openSession() {}, back() {}, unauthorized() {} },
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    noMarkupElements(container);
+    assert.equal(container.querySelector('#details-title').textContent, HOSTILE);
+    assert.ok(container.querySelector('#notes').textContent.includes(SCRIPT));
+    assert.ok(container.querySelector('#events').textContent.includes('invited alice'));
+    assert.equal(container.querySelector('[data-action="open"]').hidden, false, 'invited: may open');
+    assert.equal(container.querySelector('[data-action="take"]').hidden, true);
+    assert.equal(container.querySelector('#manage-card').hidden, true, 'not hers to hand over');
+    assert.deepEqual(
+      container.querySelector('#transfer-queue').options.map((o) => o.getAttribute('value')),
+      ['vip'],
+      'every queue but its own',
+    );
+  } finally {
+    view.destroy();
+  }
+});
