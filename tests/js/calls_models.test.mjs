@@ -288,3 +288,31 @@ test('requests model: filters, queue options, counts and feed status', () => {
   shown = listPresentation(feed, { ...createFilter(), text: 'nothing like it' });
   assert.deepEqual([shown.emptyHidden, shown.tableHidden], [false, true]);
 });
+
+test('details model: the default timers are called as plain functions', () => {
+  const delays = strictTimers(() => {
+    const m = new DetailsModel({ id: ID, api: {}, feed: new FeedStore(), me: alice, view: {} });
+    m.feedChanged({ kind: 'changed', ids: [ID] });
+    m.destroy();
+  });
+  assert.deepEqual(delays, [RELOAD_DELAY_MS]);
+});
+
+// A browser's setTimeout throws "Illegal invocation" when called as a method of another object.
+function strictTimers(run) {
+  const real = [globalThis.setTimeout, globalThis.clearTimeout];
+  const delays = [];
+  const strict = (f) =>
+    function (...args) {
+      if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+      return f(...args);
+    };
+  globalThis.setTimeout = strict((fn, ms) => delays.push(ms));
+  globalThis.clearTimeout = strict(() => {});
+  try {
+    run();
+  } finally {
+    [globalThis.setTimeout, globalThis.clearTimeout] = real;
+  }
+  return delays;
+}

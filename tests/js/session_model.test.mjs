@@ -301,3 +301,34 @@ test('session model: clipboard text from the customer reaches the view only as a
   s.model.onWorkerMessage({ ev: 'unknown' });
   s.model.onWorkerMessage();
 });
+
+// A browser's setTimeout throws "Illegal invocation" when called as a method of another object.
+function withStrictTimers(run) {
+  const real = [globalThis.setTimeout, globalThis.clearTimeout];
+  const delays = [];
+  const strict = (f) =>
+    function (...args) {
+      if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+      return f(...args);
+    };
+  globalThis.setTimeout = strict((fn, ms) => delays.push(ms));
+  globalThis.clearTimeout = strict(() => {});
+  try {
+    run();
+  } finally {
+    [globalThis.setTimeout, globalThis.clearTimeout] = real;
+  }
+  return delays;
+}
+
+test('session model: the default timers are called as plain functions', () => {
+  const delays = withStrictTimers(() => {
+    const m = new SessionModel({ me: 'alice' });
+    m.attach({ postMessage() {}, terminate() {} });
+    m.onWorkerMessage({ ev: 'live' });
+    assert.equal(m.requestControl(), true);
+    m.clearPending();
+    m.destroy();
+  });
+  assert.deepEqual(delays, [REQUEST_PENDING_MS, WORKER_STOP_GRACE_MS]);
+});

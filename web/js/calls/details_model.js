@@ -45,9 +45,19 @@ export class DetailsModel {
   /**
    *   id, api, feed (FeedStore), me {username, role}
    *   view  {loaded(first), loadFailed(message), notify(text, kind), unauthorized()}
-   *   now, setTimer, clearTimer  injectable for tests
+   *   now, setTimer, clearTimer  injectable for tests (the defaults wrap the globals: kept as
+   *         properties, a browser's setTimeout refuses to be called on another object)
    */
-  constructor({ id, api, feed, me, view, now = () => Date.now(), setTimer = setTimeout, clearTimer = clearTimeout }) {
+  constructor({
+    id,
+    api,
+    feed,
+    me,
+    view,
+    now = () => Date.now(),
+    setTimer = (fn, ms) => setTimeout(fn, ms),
+    clearTimer = (h) => clearTimeout(h),
+  }) {
     Object.assign(this, { id, api, feed, me, view, now, setTimer, clearTimer });
     this.detail = null;
     this.destroyed = false;

@@ -97,9 +97,16 @@ export class SessionModel {
    *           hello(name, description), screen(monitorsChanged), cursorShape(m), cursorMoved(),
    *           clipboard(text), detail(text), clipStatus(text, bad)
    *   input   {releaseHeld()}: lets go of what the technician holds (before a paste or key)
-   *   setTimer, clearTimer  injectable for tests
+   *   setTimer, clearTimer  injectable for tests (the defaults wrap the globals: kept as
+   *         properties, a browser's setTimeout refuses to be called on another object)
    */
-  constructor({ me = '', view = {}, input = { releaseHeld() {} }, setTimer = setTimeout, clearTimer = clearTimeout }) {
+  constructor({
+    me = '',
+    view = {},
+    input = { releaseHeld() {} },
+    setTimer = (fn, ms) => setTimeout(fn, ms),
+    clearTimer = (h) => clearTimeout(h),
+  }) {
     this.me = me;
     this.view = Object.fromEntries(VIEW_CALLBACKS.map((k) => [k, typeof view[k] === 'function' ? view[k] : () => {}]));
     Object.assign(this, { input, setTimer, clearTimer });
