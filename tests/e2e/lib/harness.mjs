@@ -234,6 +234,7 @@ export async function launchBrowser() {
 
 export async function login(browser, server, username) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(installTestHooks);
   const page = await context.newPage();
   page.on('pageerror', (e) => { page.errors = [...(page.errors || []), String(e)]; });
   await page.goto(server.url + '/');
@@ -241,7 +242,17 @@ export async function login(browser, server, username) {
   await page.fill('input[name=password]', server.creds[username]);
   await page.click('button[type=submit]');
   await page.locator('#requests-title, #details-title, .session-view').first().waitFor({ timeout: 10000 });
+  await page.waitForFunction(() => !!window.visitViewer, null, { timeout: 10000 });
   return page;
+}
+
+// Runs in every page of a context from login() before the console's own scripts: loads the
+// console's test hooks (window.visitViewer), which index.html does not load. The hooks module
+// shares the page's module instances (same URLs), so it sees the viewer the console opened.
+function installTestHooks() {
+  if (location.protocol === 'https:' || location.protocol === 'http:') {
+    import(new URL('/js/testing/hooks.js', location.href).href).catch((e) => console.error('test hooks:', e));
+  }
 }
 
 // The viewer canvas through the console's test hook, as {width, height, rgba}.

@@ -4,7 +4,7 @@
 // final block) form one valid raw DEFLATE stream (docs/protocol.md §4). Works in pages, Web
 // Workers and Node 20. Throws (rejects) an Error on any malformed data, never paints garbage.
 
-import { TileEncoding, paletteBits, ProtocolError } from './protocol.js';
+import { TileEncoding, paletteBits, ProtocolError } from '../protocol.js';
 
 const FINAL_BLOCK = new Uint8Array([0x03, 0x00]);
 

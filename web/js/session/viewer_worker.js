@@ -14,13 +14,16 @@
 //                 {op:'clipboard', text}
 // Worker → page:  {ev:'socket_open'|'hello'|'screen'|'live'|'cursor_shape'|'cursor_position'
 //                  |'access'|'clipboard'|'sent'|'close_reason'|'closed'|'error'|'reply', ...}
-import * as P from './protocol.js';
+import * as P from '../protocol.js';
 import { decodeFrame } from './frame_decoder.js';
 import { Ring, bytesToBase64, tileContains } from './ring.js';
 import { checkScreenInfo } from './viewer_messages.js';
 import { InputPump, normalizeAccess, holdsControl, truncateUtf8, utf8Length, READ_ONLY } from './input_model.js';
 
 const PROBE_LOG_SIZE = 4096;
+// What the page is given of a hello's customer and a close_reason, in characters: room for
+// anything the server sends, a bound for anything else.
+const TEXT_CAPS = Object.freeze({ name: 256, description: 4096, code: 64, message: 1024 });
 
 const MSG = P.MessageType;
 
@@ -39,9 +42,19 @@ let endReason = null; // {code, message} from close_reason, or our own protocol 
 const probeLog = new Ring(PROBE_LOG_SIZE);
 
 // Remote control.
-let me = '';                    // this technician's id (the login name)
+let me = ''; // this technician's id (the login name)
 let access = { mode: READ_ONLY, controller: null, reason: '', pausedMs: 0 };
-const sent = { pointer_move: 0, button: 0, wheel: 0, key: 0, special: 0, input_messages: 0, paste_text: 0, clipboard: 0, control_request: 0 };
+const sent = {
+  pointer_move: 0,
+  button: 0,
+  wheel: 0,
+  key: 0,
+  special: 0,
+  input_messages: 0,
+  paste_text: 0,
+  clipboard: 0,
+  control_request: 0,
+};
 const hasRaf = typeof self.requestAnimationFrame === 'function';
 const inputPump = new InputPump(sendInput, {
   raf: hasRaf ? (fn) => self.requestAnimationFrame(fn) : null,
@@ -274,7 +287,7 @@ function onHello(obj) {
     return;
   }
   const c = obj.customer && typeof obj.customer === 'object' ? obj.customer : {};
-  post({ ev: 'hello', name: str(c.name, 256), description: str(c.description, 4096) });
+  post({ ev: 'hello', name: str(c.name, TEXT_CAPS.name), description: str(c.description, TEXT_CAPS.description) });
 }
 
 function onAccessState(obj) {
@@ -284,7 +297,7 @@ function onAccessState(obj) {
 }
 
 function onCloseReason(obj) {
-  endReason = { code: str(obj.code, 64), message: str(obj.message, 1024) };
+  endReason = { code: str(obj.code, TEXT_CAPS.code), message: str(obj.message, TEXT_CAPS.message) };
   post({ ev: 'close_reason', ...endReason });
 }
 

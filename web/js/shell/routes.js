@@ -8,6 +8,8 @@
 //   #/admin/<users|queues|wizard> the admin pages (admins only; the server enforces it)
 //   ...?probe=<x>,<y>             optional query on any route: a latency probe pixel (tests)
 
+import { Limits } from '../protocol.js';
+
 /** Request ids are 32 hex digits on the wire; accept a slightly wider safe alphabet. */
 const REQUEST_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -18,7 +20,8 @@ export function isValidRequestId(id) {
 export const ADMIN_SECTIONS = Object.freeze(['users', 'queues', 'wizard']);
 
 /**
- * Parses "x,y" into {x, y} (non-negative integers below 8192, the protocol's screen limit).
+ * Parses "x,y" into {x, y} (non-negative integers below Limits.maxScreenDimension, the
+ * protocol's screen limit).
  * Returns null for anything else.
  */
 export function parseProbe(text) {
@@ -27,7 +30,7 @@ export function parseProbe(text) {
   if (!m) return null;
   const x = Number(m[1]);
   const y = Number(m[2]);
-  if (x >= 8192 || y >= 8192) return null;
+  if (x >= Limits.maxScreenDimension || y >= Limits.maxScreenDimension) return null;
   return { x, y };
 }
 

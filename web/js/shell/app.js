@@ -5,14 +5,14 @@ import { createApi } from './api.js';
 import { parseRoute, formatRoute } from './routes.js';
 import { setText, clear } from './dom.js';
 import { mountLogin } from './login_view.js';
-import { mountRequests } from './requests_view.js';
-import { mountDetails } from './details_view.js';
-import { mountSession } from './session_view.js';
-import { mountAdmin } from './admin_view.js';
-import { mountAccount } from './account_view.js';
-import { openCodeDialog } from './code_dialog.js';
-import { FeedStore } from './feed.js';
-import { createLiveSocket, consoleSocketUrl } from './live_socket.js';
+import { mountRequests } from '../calls/requests_view.js';
+import { mountDetails } from '../calls/details_view.js';
+import { mountSession } from '../session/session_view.js';
+import { mountAdmin } from '../account/admin_view.js';
+import { mountAccount } from '../account/account_view.js';
+import { openCodeDialog } from '../calls/code_dialog.js';
+import { FeedStore } from '../calls/feed.js';
+import { createLiveSocket, consoleSocketUrl } from '../calls/live_socket.js';
 
 const api = createApi((input, init) => fetch(input, init));
 const app = document.getElementById('app');
@@ -24,8 +24,8 @@ const nav = document.getElementById('topnav');
 const adminLink = document.getElementById('nav-admin');
 
 let user = null;
-let current = null;        // the mounted view: {key, destroy(), focus()}
-let pendingRoute = null;   // where to go after login
+let current = null; // the mounted view: {key, destroy(), focus()}
+let pendingRoute = null; // where to go after login
 let loginMessage = '';
 
 // The live feed: one store for every view, one socket while signed in.
@@ -160,21 +160,33 @@ function render() {
   } else if (route.name === 'session') {
     const known = feed.get(route.id);
     const name = known ? known.name : '';
-    mount(key, (c) => mountSession(c, {
-      id: route.id,
-      name,
-      probe: route.probe,
-      me: user.username,
-      onBack: () => navigate({ name: 'request', id: route.id }),
-    }), 'session');
+    mount(
+      key,
+      (c) =>
+        mountSession(c, {
+          id: route.id,
+          name,
+          probe: route.probe,
+          me: user.username,
+          onBack: () => navigate({ name: 'request', id: route.id }),
+        }),
+      'session',
+    );
     document.title = name ? `${name} — visit` : 'Session — visit';
   } else if (route.name === 'account') {
-    mount(key, (c) => mountAccount(c, {
-      api,
-      me: user,
-      onUnauthorized: sessionEnded,
-      onChanged: (change) => { user = { ...user, ...change }; },
-    }), 'account');
+    mount(
+      key,
+      (c) =>
+        mountAccount(c, {
+          api,
+          me: user,
+          onUnauthorized: sessionEnded,
+          onChanged: (change) => {
+            user = { ...user, ...change };
+          },
+        }),
+      'account',
+    );
     document.title = 'Your account — visit';
   } else if (route.name === 'admin') {
     mount(key, (c) => mountAdmin(c, { section: route.section, api, me: user, onUnauthorized: sessionEnded }), 'admin');

@@ -1,6 +1,6 @@
 // Checks the viewer applies to message contents beyond protocol.js's framing checks.
 // Pure: no DOM. Throws on malformed input.
-import { Limits, parseScreenScope } from './protocol.js';
+import { Limits, parseScreenScope } from '../protocol.js';
 
 /**
  * Validates a screen_info object (docs/protocol.md §3, §3.7, §3.8, §7); returns
@@ -21,8 +21,16 @@ export function checkScreenInfo(info) {
   const list = info.monitors;
   if (!Array.isArray(list) || list.length > Limits.maxMonitors) throw new Error('screen_info: bad monitors');
   out.monitors = list.map((m) => {
-    const ok = m && typeof m === 'object' && [m.x, m.y, m.width, m.height].every(Number.isInteger) &&
-      m.x >= 0 && m.y >= 0 && m.width >= 1 && m.height >= 1 && m.x + m.width <= w && m.y + m.height <= h &&
+    const ok =
+      m &&
+      typeof m === 'object' &&
+      [m.x, m.y, m.width, m.height].every(Number.isInteger) &&
+      m.x >= 0 &&
+      m.y >= 0 &&
+      m.width >= 1 &&
+      m.height >= 1 &&
+      m.x + m.width <= w &&
+      m.y + m.height <= h &&
       (m.primary === undefined || typeof m.primary === 'boolean');
     if (!ok) throw new Error('screen_info: bad monitor');
     return { x: m.x, y: m.y, width: m.width, height: m.height, primary: m.primary === true };

@@ -5,19 +5,38 @@ import { el, setText } from './dom.js';
 
 export function mountLogin(container, { login, message = '' }) {
   const username = el('input', {
-    id: 'login-username', name: 'username', type: 'text', autocomplete: 'username',
-    autocapitalize: 'none', spellcheck: 'false', required: true, maxlength: '128',
+    id: 'login-username',
+    name: 'username',
+    type: 'text',
+    autocomplete: 'username',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+    required: true,
+    maxlength: '128',
   });
   const password = el('input', {
-    id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password',
-    required: true, maxlength: '1024',
+    id: 'login-password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+    maxlength: '1024',
   });
   const totp = el('input', {
-    id: 'login-totp', name: 'totp', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
-    pattern: '[0-9]{6}', maxlength: '6',
+    id: 'login-totp',
+    name: 'totp',
+    type: 'text',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    pattern: '[0-9]{6}',
+    maxlength: '6',
   });
-  const totpField = el('div', { className: 'field', id: 'login-totp-field' },
-    el('label', { for: 'login-totp', text: 'Code from your authenticator app' }), totp);
+  const totpField = el(
+    'div',
+    { className: 'field', id: 'login-totp-field' },
+    el('label', { for: 'login-totp', text: 'Code from your authenticator app' }),
+    totp,
+  );
   totpField.hidden = true;
   const credFields = [];
   const submit = el('button', { type: 'submit', className: 'btn btn-primary btn-block', text: 'Sign in' });
@@ -33,8 +52,8 @@ export function mountLogin(container, { login, message = '' }) {
     el('h1', { id: 'login-title', className: 'login-title', tabindex: '-1', text: 'Sign in to visit' }),
     el('p', { className: 'login-sub', text: 'Technician console' }),
     note,
-    credFields[0] = el('div', { className: 'field' }, el('label', { for: 'login-username', text: 'Username' }), username),
-    credFields[1] = el('div', { className: 'field' }, el('label', { for: 'login-password', text: 'Password' }), password),
+    (credFields[0] = el('div', { className: 'field' }, el('label', { for: 'login-username', text: 'Username' }), username)),
+    (credFields[1] = el('div', { className: 'field' }, el('label', { for: 'login-password', text: 'Password' }), password)),
     totpField,
     error,
     submit,

@@ -6,10 +6,12 @@
 //   {kind:'pointer_move', x, y}   {kind:'button', button, pressed, x, y}
 //   {kind:'wheel', dx, dy}        {kind:'key', code, pressed}   {kind:'special', special}
 
+import { Limits } from '../protocol.js';
+
 /** Most events in one `input` message (docs/protocol.md §7). */
-export const MAX_BATCH = 256;
+export const MAX_BATCH = Limits.maxInputEvents;
 /** Wheel notches per event, per axis (docs/protocol.md §7). */
-export const MAX_NOTCHES = 100;
+export const MAX_NOTCHES = Limits.maxWheelNotches;
 /** A batch is sent at most this long after its first event (and at the next animation frame). */
 export const FLUSH_MS = 8;
 
@@ -19,12 +21,18 @@ export const FLUSH_MS = 8;
  */
 export function xButton(domButton) {
   switch (domButton) {
-    case 0: return 1;
-    case 1: return 2;
-    case 2: return 3;
-    case 3: return 8;
-    case 4: return 9;
-    default: return 0;
+    case 0:
+      return 1;
+    case 1:
+      return 2;
+    case 2:
+      return 3;
+    case 3:
+      return 8;
+    case 4:
+      return 9;
+    default:
+      return 0;
   }
 }
 
@@ -48,8 +56,7 @@ export class WheelAccumulator {
 
   /** Returns {dx, dy} in notches (each −100…100; both 0 when nothing is due). */
   add(deltaX, deltaY, deltaMode = DOM_DELTA_PIXEL) {
-    const unit = deltaMode === DOM_DELTA_LINE ? 1 / LINES_PER_NOTCH
-      : deltaMode === DOM_DELTA_PAGE ? 1 : 1 / PIXELS_PER_NOTCH;
+    const unit = deltaMode === DOM_DELTA_LINE ? 1 / LINES_PER_NOTCH : deltaMode === DOM_DELTA_PAGE ? 1 : 1 / PIXELS_PER_NOTCH;
     const step = (rest, delta) => {
       const d = Number(delta) || 0;
       if (!Number.isFinite(d) || d === 0) return [rest, 0];

@@ -1,7 +1,7 @@
 // The Call Manager feed connection (/ws/console, docs/protocol.md §3.6): one WebSocket that
 // reconnects with exponential backoff and reports "connecting" / "live" / "reconnecting".
 // The WebSocket class and the timer functions are injected so the logic runs under Node.
-import { parseMessage, MessageType } from './protocol.js';
+import { parseMessage, MessageType } from '../protocol.js';
 
 /** Delay before reconnect attempt n (0-based): 0.5 s doubling to 10 s, with ±20 % jitter. */
 export function backoffMs(attempt, random = Math.random) {
@@ -25,8 +25,13 @@ export function consoleSocketUrl(loc) {
  * Returns {stop(), status}.
  */
 export function createLiveSocket({
-  url, onEvent, onStatus = () => {}, onClose = () => {},
-  WebSocketImpl = globalThis.WebSocket, setTimer = setTimeout, clearTimer = clearTimeout,
+  url,
+  onEvent,
+  onStatus = () => {},
+  onClose = () => {},
+  WebSocketImpl = globalThis.WebSocket,
+  setTimer = setTimeout,
+  clearTimer = clearTimeout,
   random = Math.random,
 }) {
   let ws = null;

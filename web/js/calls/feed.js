@@ -73,8 +73,8 @@ export function matchesFilter(req, { queue = '', state = '', text = '' } = {}) {
 export class FeedStore {
   constructor() {
     this.requests = new Map(); // id → normalized SUMMARY
-    this.queues = [];          // [{name, title, min_role}]
-    this.offsetMs = 0;         // server clock − local clock
+    this.queues = []; // [{name, title, min_role}]
+    this.offsetMs = 0; // server clock − local clock
     this.snapshotted = false;
     this.listeners = new Set();
   }

@@ -8,8 +8,7 @@ export class ApiError extends Error {
     this.status = status;
     this.body = body && typeof body === 'object' ? body : null;
     /** The server's problems list (wizard definition), as strings. */
-    this.problems = this.body && Array.isArray(this.body.problems)
-      ? this.body.problems.map((p) => String(p)) : [];
+    this.problems = this.body && Array.isArray(this.body.problems) ? this.body.problems.map((p) => String(p)) : [];
     this.totpRequired = !!(this.body && this.body.totp_required === true);
   }
 }
@@ -30,6 +29,79 @@ function errorFrom(response, body, fallback) {
 }
 
 const enc = encodeURIComponent;
+
+/**
+ * The API's calls by name (docs/protocol.md §8): each goes through the client's json(); `this`
+ * is the client they are copied onto.
+ */
+const ENDPOINTS = Object.freeze({
+  // §8.2 requests and codes
+  request(id) {
+    return this.json('GET', `/api/requests/${enc(id)}`);
+  },
+  take(id) {
+    return this.json('POST', `/api/requests/${enc(id)}/take`, {});
+  },
+  transfer(id, target) {
+    return this.json('POST', `/api/requests/${enc(id)}/transfer`, target);
+  },
+  invite(id, technician) {
+    return this.json('POST', `/api/requests/${enc(id)}/invite`, { technician });
+  },
+  addNote(id, text) {
+    return this.json('POST', `/api/requests/${enc(id)}/notes`, { text });
+  },
+  resolve(id, note) {
+    return this.json('POST', `/api/requests/${enc(id)}/resolve`, { note });
+  },
+  reopen(id) {
+    return this.json('POST', `/api/requests/${enc(id)}/reopen`, {});
+  },
+  createCode() {
+    return this.json('POST', '/api/codes', {});
+  },
+  codes() {
+    return this.json('GET', '/api/codes');
+  },
+
+  // §8.1 accounts
+  changePassword(oldPassword, newPassword) {
+    return this.json('POST', '/api/me/password', { old: oldPassword, new: newPassword });
+  },
+  totpSetup() {
+    return this.json('POST', '/api/me/totp/setup', {});
+  },
+  totpEnable(code) {
+    return this.json('POST', '/api/me/totp/enable', { code });
+  },
+  totpDisable(password) {
+    return this.json('POST', '/api/me/totp/disable', { password });
+  },
+  users() {
+    return this.json('GET', '/api/admin/users');
+  },
+  addUser(username, role, password) {
+    return this.json('POST', '/api/admin/users', { username, role, password });
+  },
+  updateUser(username, change) {
+    return this.json('POST', `/api/admin/users/${enc(username)}`, change);
+  },
+  queues() {
+    return this.json('GET', '/api/admin/queues');
+  },
+  addQueue(name, title, minRole) {
+    return this.json('POST', '/api/admin/queues', { name, title, min_role: minRole });
+  },
+  updateQueue(name, change) {
+    return this.json('POST', `/api/admin/queues/${enc(name)}`, change);
+  },
+  wizard() {
+    return this.json('GET', '/api/admin/wizard');
+  },
+  saveWizard(definition) {
+    return this.json('POST', '/api/admin/wizard', { definition });
+  },
+});
 
 /**
  * Creates an API client. The CSRF token from login or /api/me is kept in memory only.
@@ -72,7 +144,7 @@ export function createApi(fetchImpl) {
     return response;
   }
 
-  return {
+  const api = {
     get user() {
       return user;
     },
@@ -146,32 +218,6 @@ export function createApi(fetchImpl) {
       if (!r.ok) throw errorFrom(r, answer, `request failed (${r.status})`);
       return answer;
     },
-
-    // §8.2 requests and codes
-    request(id) { return this.json('GET', `/api/requests/${enc(id)}`); },
-    take(id) { return this.json('POST', `/api/requests/${enc(id)}/take`, {}); },
-    transfer(id, target) { return this.json('POST', `/api/requests/${enc(id)}/transfer`, target); },
-    invite(id, technician) { return this.json('POST', `/api/requests/${enc(id)}/invite`, { technician }); },
-    addNote(id, text) { return this.json('POST', `/api/requests/${enc(id)}/notes`, { text }); },
-    resolve(id, note) { return this.json('POST', `/api/requests/${enc(id)}/resolve`, { note }); },
-    reopen(id) { return this.json('POST', `/api/requests/${enc(id)}/reopen`, {}); },
-    createCode() { return this.json('POST', '/api/codes', {}); },
-    codes() { return this.json('GET', '/api/codes'); },
-
-    // §8.1 accounts
-    changePassword(oldPassword, newPassword) {
-      return this.json('POST', '/api/me/password', { old: oldPassword, new: newPassword });
-    },
-    totpSetup() { return this.json('POST', '/api/me/totp/setup', {}); },
-    totpEnable(code) { return this.json('POST', '/api/me/totp/enable', { code }); },
-    totpDisable(password) { return this.json('POST', '/api/me/totp/disable', { password }); },
-    users() { return this.json('GET', '/api/admin/users'); },
-    addUser(username, role, password) { return this.json('POST', '/api/admin/users', { username, role, password }); },
-    updateUser(username, change) { return this.json('POST', `/api/admin/users/${enc(username)}`, change); },
-    queues() { return this.json('GET', '/api/admin/queues'); },
-    addQueue(name, title, minRole) { return this.json('POST', '/api/admin/queues', { name, title, min_role: minRole }); },
-    updateQueue(name, change) { return this.json('POST', `/api/admin/queues/${enc(name)}`, change); },
-    wizard() { return this.json('GET', '/api/admin/wizard'); },
-    saveWizard(definition) { return this.json('POST', '/api/admin/wizard', { definition }); },
   };
+  return Object.assign(api, ENDPOINTS);
 }

@@ -1,6 +1,6 @@
 // The session-code dialog (docs/protocol.md §3.5): "New session code" creates a code, shows it
 // big with its expiry countdown, and lists this technician's live codes.
-import { el, setText, clear } from './dom.js';
+import { el, setText, clear } from '../shell/dom.js';
 import { formatWaiting } from './feed.js';
 
 /** Seconds left until expires_at (Unix s) on the server's clock; never negative. */
@@ -21,12 +21,21 @@ export function openCodeDialog({ api, serverNow, onUnauthorized }) {
   const list = el('ul', { className: 'code-list', id: 'code-list' });
   const create = el('button', { type: 'button', className: 'btn btn-secondary', id: 'code-create', text: 'Create another code' });
   const closeBtn = el('button', { type: 'button', className: 'btn btn-secondary', text: 'Close' });
-  const dialog = el('dialog', { className: 'code-dialog', id: 'code-dialog', 'aria-labelledby': 'code-title' },
+  const dialog = el(
+    'dialog',
+    { className: 'code-dialog', id: 'code-dialog', 'aria-labelledby': 'code-title' },
     el('h2', { id: 'code-title', text: 'Session code' }),
-    el('p', { className: 'muted', text: 'Read the code to the customer. They start the client with it and reach you directly; they still confirm what is shared. A code works once and expires after 10 minutes.' }),
-    big, countdown, error,
+    el('p', {
+      className: 'muted',
+      text: 'Read the code to the customer. They start the client with it and reach you directly; they still confirm what is shared. A code works once and expires after 10 minutes.',
+    }),
+    big,
+    countdown,
+    error,
     el('div', { className: 'dialog-actions' }, create, closeBtn),
-    el('h3', { text: 'Your live codes' }), list);
+    el('h3', { text: 'Your live codes' }),
+    list,
+  );
   document.body.appendChild(dialog);
 
   let shown = null; // {code, expires_at}
@@ -49,17 +58,25 @@ export function openCodeDialog({ api, serverNow, onUnauthorized }) {
     const live = codes.filter((c) => secondsLeft(c.expires_at, now) > 0);
     if (!live.length) list.appendChild(el('li', { className: 'muted', text: 'none' }));
     for (const c of live) {
-      list.appendChild(el('li', {}, el('code', { text: c.code }), ' ',
-        el('span', { className: 'muted', text: `expires in ${formatWaiting(secondsLeft(c.expires_at, now) * 1000)}` })));
+      list.appendChild(
+        el(
+          'li',
+          {},
+          el('code', { text: c.code }),
+          ' ',
+          el('span', { className: 'muted', text: `expires in ${formatWaiting(secondsLeft(c.expires_at, now) * 1000)}` }),
+        ),
+      );
     }
   }
 
   async function refreshList() {
     try {
       const body = await api.codes();
-      codes = body && Array.isArray(body.codes)
-        ? body.codes.filter((c) => c && typeof c.code === 'string').map((c) => ({ code: c.code, expires_at: Number(c.expires_at) }))
-        : [];
+      codes =
+        body && Array.isArray(body.codes)
+          ? body.codes.filter((c) => c && typeof c.code === 'string').map((c) => ({ code: c.code, expires_at: Number(c.expires_at) }))
+          : [];
     } catch (err) {
       if (err && err.status === 401) return onUnauthorized();
     }

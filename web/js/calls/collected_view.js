@@ -3,7 +3,7 @@
 // (processes, libraries, packages, journal) as collapsible lists with a filter box and a count,
 // config files as collapsible text. Everything from the customer's machine is text: it goes
 // into the page through textContent (dom.js) only.
-import { el, setText } from './dom.js';
+import { el, setText } from '../shell/dom.js';
 
 export const COLLECTOR_TITLES = Object.freeze({
   os: 'Operating system',
@@ -49,7 +49,9 @@ function formatSeconds(s) {
 
 /** Human label of a data key: "total_bytes" → "total", "mount_point" → "mount point". */
 export function keyLabel(key) {
-  return String(key).replace(/_(bytes|seconds)$/, '').replace(/_/g, ' ');
+  return String(key)
+    .replace(/_(bytes|seconds)$/, '')
+    .replace(/_/g, ' ');
 }
 
 /** A scalar value as text, formatted by its key (sizes, durations). */
@@ -100,7 +102,10 @@ export function listItemText(collector, item) {
       const [, first] = entries[0];
       return {
         main: scalarText(entries[0][0], first),
-        detail: entries.slice(1).map(([k, v]) => `${keyLabel(k)}: ${scalarText(k, v)}`).join(' · '),
+        detail: entries
+          .slice(1)
+          .map(([k, v]) => `${keyLabel(k)}: ${scalarText(k, v)}`)
+          .join(' · '),
       };
     }
   }
@@ -131,9 +136,22 @@ function valueNode(key, value, depth) {
 export function gridTable(rows, depth = 0) {
   const keys = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
-  const head = el('tr', {}, keys.map((k) => el('th', { scope: 'col', text: keyLabel(k) })));
-  const body = el('tbody', {}, rows.map((r) => el('tr', {}, keys.map((k) => el('td', {},
-    r[k] === undefined ? '' : valueNode(k, r[k], depth))))));
+  const head = el(
+    'tr',
+    {},
+    keys.map((k) => el('th', { scope: 'col', text: keyLabel(k) })),
+  );
+  const body = el(
+    'tbody',
+    {},
+    rows.map((r) =>
+      el(
+        'tr',
+        {},
+        keys.map((k) => el('td', {}, r[k] === undefined ? '' : valueNode(k, r[k], depth))),
+      ),
+    ),
+  );
   return el('table', { className: 'grid-table' }, el('thead', {}, head), body);
 }
 
@@ -144,17 +162,25 @@ export function gridTable(rows, depth = 0) {
 export function filterList(collector, title, items, { open = false } = {}) {
   const count = el('span', { className: 'list-count' });
   const input = el('input', {
-    type: 'search', className: 'list-filter', placeholder: 'Filter…',
-    'aria-label': `Filter ${title.toLowerCase()}`, dataset: { filterFor: collector },
+    type: 'search',
+    className: 'list-filter',
+    placeholder: 'Filter…',
+    'aria-label': `Filter ${title.toLowerCase()}`,
+    dataset: { filterFor: collector },
   });
   const list = el('ol', { className: 'item-list', dataset: { list: collector } });
   const texts = [];
   for (const item of items) {
     const { main, detail } = listItemText(collector, item);
     texts.push(`${main}\n${detail}`.toLowerCase());
-    list.appendChild(el('li', { className: 'item' },
-      el('span', { className: 'item-main', text: main }),
-      detail ? el('span', { className: 'item-detail', text: detail }) : null));
+    list.appendChild(
+      el(
+        'li',
+        { className: 'item' },
+        el('span', { className: 'item-main', text: main }),
+        detail ? el('span', { className: 'item-detail', text: detail }) : null,
+      ),
+    );
   }
   const total = items.length;
   function apply() {
@@ -171,10 +197,13 @@ export function filterList(collector, title, items, { open = false } = {}) {
   }
   input.addEventListener('input', apply);
   apply();
-  const details = el('details', { className: 'list-details', dataset: { collector } },
+  const details = el(
+    'details',
+    { className: 'list-details', dataset: { collector } },
     el('summary', {}, el('span', { className: 'list-title', text: title }), ' ', count),
     el('div', { className: 'list-tools' }, input),
-    list);
+    list,
+  );
   if (open) details.open = true;
   return { node: details, input, list, count, apply };
 }
@@ -189,16 +218,28 @@ function configNode(data) {
     for (const f of data.files) {
       if (!f || typeof f !== 'object') continue;
       const path = typeof f.path === 'string' ? f.path : '(unnamed)';
-      const body = typeof f.content === 'string'
-        ? el('pre', { className: 'file-content', text: f.content })
-        : el('p', { className: 'muted', text: `not shown: ${f.refused !== undefined ? `refused, ${String(f.refused)}` : f.error === undefined ? 'no content' : String(f.error)}` });
+      const notShown = f.refused !== undefined ? `refused, ${String(f.refused)}` : f.error === undefined ? 'no content' : String(f.error);
+      const body =
+        typeof f.content === 'string'
+          ? el('pre', { className: 'file-content', text: f.content })
+          : el('p', { className: 'muted', text: `not shown: ${notShown}` });
       const meta = [];
       if (typeof f.size_bytes === 'number') meta.push(formatBytes(f.size_bytes));
       if (f.truncated) meta.push('truncated');
       if (typeof f.resolved === 'string') meta.push(`→ ${f.resolved}`);
-      parts.push(el('details', { className: 'file-details' },
-        el('summary', {}, el('code', { text: path }), meta.length ? el('span', { className: 'muted', text: ` ${meta.join(' · ')}` }) : null),
-        body));
+      parts.push(
+        el(
+          'details',
+          { className: 'file-details' },
+          el(
+            'summary',
+            {},
+            el('code', { text: path }),
+            meta.length ? el('span', { className: 'muted', text: ` ${meta.join(' · ')}` }) : null,
+          ),
+          body,
+        ),
+      );
     }
   }
   const rest = Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'gsettings' && k !== 'files'));
@@ -218,7 +259,8 @@ export function collectorBody(id, entry) {
   const data = entry.data;
   const title = COLLECTOR_TITLES[id] || id;
   const out = [];
-  if (entry.truncated === true) out.push(el('p', { className: 'collect-note', text: 'cut short on the customer\u2019s machine (time or size limit)' }));
+  if (entry.truncated === true)
+    out.push(el('p', { className: 'collect-note', text: 'cut short on the customer\u2019s machine (time or size limit)' }));
   if (isScalar(data) || Array.isArray(data)) {
     if (Array.isArray(data)) out.push(filterList(id, title, data).node);
     else out.push(el('p', { text: scalarText('', data) }));
@@ -232,7 +274,11 @@ export function collectorBody(id, entry) {
   if (!listKey && !['os', 'hardware', 'network'].includes(id)) {
     // An unknown collector: its longest list of items becomes the filterable list.
     let best = 0;
-    for (const [k, v] of Object.entries(data)) if (Array.isArray(v) && v.length > best) { best = v.length; listKey = k; }
+    for (const [k, v] of Object.entries(data))
+      if (Array.isArray(v) && v.length > best) {
+        best = v.length;
+        listKey = k;
+      }
     if (best < 10) listKey = undefined;
   }
   if (listKey && Array.isArray(data[listKey])) {
@@ -254,7 +300,8 @@ export function foldHint(id, data) {
   const n = (v) => (Array.isArray(v) ? v.length : 0);
   if (id === 'network') {
     const names = Array.isArray(data.interfaces)
-      ? data.interfaces.map((i) => (i && typeof i.name === 'string' ? i.name : '')).filter(Boolean) : [];
+      ? data.interfaces.map((i) => (i && typeof i.name === 'string' ? i.name : '')).filter(Boolean)
+      : [];
     return `${names.length} interfaces (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}), ${n(data.routes) + n(data.routes6)} routes`;
   }
   if (id === 'config') return `${n(data.gsettings)} settings keys, ${n(data.files)} files`;
@@ -274,14 +321,30 @@ export function renderCollected(collected) {
     // Every collector folds; the long key-value ones (network, config) start folded, with a
     // one-line hint of what is inside.
     const folded = status === 'ok' && FOLDED.has(id);
-    const details = el('details', { className: 'collector-details' },
-      el('summary', { className: 'collector-summary' },
-        el('h3', { className: 'collector-title' }, COLLECTOR_TITLES[id] || id,
-          meta ? el('span', { className: 'muted collector-meta', text: ` ${meta}` }) : null),
-        folded ? el('span', { className: 'muted collector-hint', text: foldHint(id, entry.data) }) : null),
-      collectorBody(id, entry));
+    const details = el(
+      'details',
+      { className: 'collector-details' },
+      el(
+        'summary',
+        { className: 'collector-summary' },
+        el(
+          'h3',
+          { className: 'collector-title' },
+          COLLECTOR_TITLES[id] || id,
+          meta ? el('span', { className: 'muted collector-meta', text: ` ${meta}` }) : null,
+        ),
+        folded ? el('span', { className: 'muted collector-hint', text: foldHint(id, entry.data) }) : null,
+      ),
+      collectorBody(id, entry),
+    );
     details.open = !folded;
-    root.appendChild(el('section', { className: `collector collector-${status === 'ok' ? 'ok' : 'missing'}`, dataset: { collector: id, status } }, details));
+    root.appendChild(
+      el(
+        'section',
+        { className: `collector collector-${status === 'ok' ? 'ok' : 'missing'}`, dataset: { collector: id, status } },
+        details,
+      ),
+    );
   }
   return root;
 }
@@ -290,11 +353,16 @@ export function renderCollected(collected) {
 export function renderAnswers(answers) {
   const list = Array.isArray(answers) ? answers.filter((a) => a && typeof a === 'object') : [];
   if (!list.length) return el('p', { className: 'muted', text: 'No answers.' });
-  return el('dl', { className: 'answers' }, list.map((a) => {
-    const label = typeof a.label === 'string' && a.label ? a.label : String(a.id ?? '');
-    const shown = typeof a.display === 'string' && a.display ? a.display : typeof a.value === 'string' ? a.value : scalarText('', a.value);
-    return [el('dt', { text: label }), el('dd', { className: 'answer', dataset: { answer: String(a.id ?? '') }, text: shown || '—' })];
-  }));
+  return el(
+    'dl',
+    { className: 'answers' },
+    list.map((a) => {
+      const label = typeof a.label === 'string' && a.label ? a.label : String(a.id ?? '');
+      const shown =
+        typeof a.display === 'string' && a.display ? a.display : typeof a.value === 'string' ? a.value : scalarText('', a.value);
+      return [el('dt', { text: label }), el('dd', { className: 'answer', dataset: { answer: String(a.id ?? '') }, text: shown || '—' })];
+    }),
+  );
 }
 
 /** The server's problems list for a refused wizard definition. */
@@ -303,11 +371,17 @@ export function renderProblems(problems, message = '') {
   const box = el('div', { className: 'problems', role: 'alert' });
   box.appendChild(el('p', { className: 'problems-title', text: message || (list.length === 1 ? '1 problem' : `${list.length} problems`) }));
   if (list.length) {
-    box.appendChild(el('ul', { className: 'problems-list' }, list.map((p) => {
-      const colon = p.indexOf(': ');
-      if (colon > 0) return el('li', {}, el('code', { text: p.slice(0, colon) }), `: ${p.slice(colon + 2)}`);
-      return el('li', { text: p });
-    })));
+    box.appendChild(
+      el(
+        'ul',
+        { className: 'problems-list' },
+        list.map((p) => {
+          const colon = p.indexOf(': ');
+          if (colon > 0) return el('li', {}, el('code', { text: p.slice(0, colon) }), `: ${p.slice(colon + 2)}`);
+          return el('li', { text: p });
+        }),
+      ),
+    );
   }
   return box;
 }
