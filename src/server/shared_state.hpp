@@ -106,7 +106,7 @@ class shared_state {
   // The snapshot console_event of §3.6 for one technician.
   console_feed::snapshot console_snapshot(const console_feed::viewer& who);
   // The requests a technician may see, as SUMMARY objects (GET /api/requests, snapshots).
-  std::string requests_json(const std::string& username, const std::string& role,
+  std::string requests_json(const std::string& username, technician_role role,
                             std::vector<std::string>* ids);
   // Stores the default wizard definition as version 1 when none is stored (first start).
   void ensure_wizard();
