@@ -1,159 +1,140 @@
-// One WebSocket connection after the upgrade: a customer (/ws/customer), a viewer
-// (/ws/view/{id}) or a Call Manager feed (/ws/console). The upgrade request has already passed
-// every check (route, Origin, cookie, join authorisation) in http_session.
+// The transport every live WebSocket shares (customer_connection, viewer_connection,
+// console_connection derive from it): the WebSocket stream over TLS, the read loop, the one
+// write in flight and its queue, the close handshake and the disconnect log line. A role class
+// supplies only its rules through the hooks below.
 //
-// Customer (docs/protocol.md §3.1, §3.4, §3.5): waits for hello (a session code in it is
-// redeemed first: budgets, then one lookup), answers hello with the current wizard definition
-// (+ paired_with), then waits up to 30 minutes for exactly one support_request, validates it
-// against the definition version it names (visit_wizard), stores it byte-exact, routes it,
-// answers request_filed and announces it to the Call Manager; only then does it register with
-// the hub and feed it screen_info / frame / cursor messages. Anything else before
-// request_filed is refused. It builds and sequences its own outgoing messages (frame_ack and
-// viewers are latest-wins slots). On disconnect a waiting request becomes abandoned; one in
-// session stays in session, offline.
-// Console: registers with the console_feed and writes what it hands out, one message at a
-// time (the feed bounds each console's queue); anything the console sends closes it.
-// Viewer: joins the hub, which sequences and paces everything the viewer receives; it feeds
-// the hub the viewer's frame_acks.
-// Either: every incoming message is checked (binary only, parse_message, strictly increasing
-// sequence from 1, types allowed for the role); the first violation closes ONLY this
-// connection with a close_reason and one log line naming the error.
+// Reading (docs/security.md, "Limits"): message data is read in 64 KiB chunks, so a message
+// over its type's limit is refused after at most one chunk more than that limit, never read
+// whole; Beast itself refuses anything over the role's read_message_max. Every whole message
+// is checked (binary only, protocol::parse_message, sequence exactly the previous + 1 from 1)
+// before on_message() sees it; a close_reason from the peer is handled here for every role (it
+// ends the connection with our close handshake). The first violation closes ONLY this
+// connection: a close_reason, one `protocol_error` log line naming the error, then the close.
 //
-// Threading: all work runs on the connection's strand; the sink methods (called by the hub
-// from any thread, hub mutex held) and shut_down() post to it. One write is in flight.
-// Lifetime: shared_ptr, kept alive by its pending operations. It leaves the hub (and the
-// viewer registry) exactly once, when its read loop ends, before it can be destroyed.
+// Writing: one message in flight. The order is the queue (enqueue), then the close handshake
+// once a close was asked for, then whatever the role's next_message() builds.
+//
+// Threading: every method and hook runs on the connection's strand, except post() and
+// close_from_outside(), which may be called from any thread and hop onto it.
+// Lifetime: shared_ptr, kept alive by its pending operations (and by what post() queues).
+// on_finish() runs exactly once after on_open(), when the read loop ends, before the
+// connection can be destroyed; nothing is written after it. A failed handshake is logged here
+// and ends the connection with neither hook called.
+// Beast lives in ws_connection.cpp only (pimpl), so role classes compile without it.
 #pragma once
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
+#include <boost/system/error_code.hpp>
 #include <chrono>
-#include <deque>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
-#include <optional>
 #include <string>
+#include <string_view>
 
+#include "protocol/message.hpp"
 #include "server/http/connection_limiter.hpp"
-#include "server/live/console_feed.hpp"
-#include "server/live/customer_sink.hpp"
-#include "server/live/live_connection.hpp"
-#include "server/live/session_hub.hpp"
-#include "server/live/viewer_sink.hpp"
+#include "server/live/viewer_sink.hpp"  // shared_message
 
 namespace visit::server {
 
 class shared_state;
+struct ws_upgrade;
 
-class websocket_session : public std::enable_shared_from_this<websocket_session>,
-                          public customer_sink,
-                          public viewer_sink,
-                          public live_connection,
-                          public console_feed::sink {
+class ws_connection : public std::enable_shared_from_this<ws_connection> {
  public:
-  using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
-  enum class role { customer, viewer, console };
-
-  struct viewer_identity {
-    std::string request_id;  // empty for a console
-    std::string login_key;   // the login session's key (hash of its token)
-    std::string username;
-    std::string role;
+  struct settings {
+    std::string_view role;         // "customer" | "viewer" | "console", for log lines
+    std::size_t read_message_max;  // Beast refuses a longer message at its frame header
+    // The disconnect reason quotes the peer's close_reason text ("viewer sent close_reason
+    // {...}"); a console's is not quoted.
+    bool quote_peer_close_reason = true;
   };
 
-  // How long a customer may take between its hello and support_request (§3.1).
-  static constexpr std::chrono::minutes request_deadline{30};
+  ws_connection(const ws_connection&) = delete;
+  ws_connection& operator=(const ws_connection&) = delete;
+  virtual ~ws_connection();
 
-  websocket_session(tls_stream&& stream, std::shared_ptr<shared_state> state,
-                    connection_limiter::slot slot, std::string peer, role r,
-                    std::optional<viewer_identity> viewer);
-  ~websocket_session();
+  // Accepts the upgrade; on success starts reading, then calls on_open(). Call once, on the
+  // strand (http_session's, which the stream's executor is).
+  void start();
 
-  // Accepts the upgrade and starts reading.
-  void run(boost::beast::http::request<boost::beast::http::string_body> request);
+ protected:
+  ws_connection(ws_upgrade&& upgrade, std::shared_ptr<shared_state> state,
+                connection_limiter::slot slot, std::string peer, settings s);
 
-  // customer_sink
-  void send_frame_ack(std::uint32_t acked_sequence) override;
-  void send_viewers(viewers_info info) override;
-  void send(protocol::message_type type, std::vector<std::uint8_t> payload) override;
-  void close(protocol::close_code code, std::string_view message) override;
-  // viewer_sink
-  void send(shared_message message) override;
-  void close(shared_message close_reason) override;
-  // live_connection
-  void shut_down(protocol::close_code code, std::string_view message) override;
-  // console_feed::sink
-  void wake() override;
+  // --- hooks ---
+  virtual void on_open() = 0;
+  // A whole, valid, in-sequence message other than close_reason.
+  virtual void on_message(const protocol::message_view& m) = 0;
+  // The next message to write once the queue is empty, or null for none. Called whenever the
+  // writer is idle (after a write, after flush()).
+  virtual shared_message next_message() { return nullptr; }
+  // A message enqueued with `report_written` finished writing (not called after on_finish).
+  virtual void on_written() {}
+  // Sends close_reason `code` and closes (incoming messages are already being ignored). The
+  // default writes our own close_reason (close_with_reason); a viewer in the hub lets the hub
+  // send it, since the hub owns that viewer's sequence.
+  virtual void send_close_reason(protocol::close_code code, std::string_view message);
+  // The connection ended; `why` is for the disconnect log line, which the role writes.
+  virtual void on_finish(std::string_view why) = 0;
+  // What follows "role=R address=IP:PORT" in log lines (" request=ID user=\"U\"").
+  virtual std::string identity() const { return {}; }
+
+  // --- services for the role ---
+  std::string who() const;  // "role=R address=IP:PORT" + identity()
+  const connection_limiter::slot& slot() const;
+  bool finished() const;
+  // Runs `fn` on the strand; any thread. The connection stays alive until `fn` has run.
+  void post(std::function<void()> fn);
+  template <class T>
+  std::shared_ptr<T> shared_as() {
+    return std::static_pointer_cast<T>(shared_from_this());
+  }
+
+  // Refuses the peer: one protocol_error log line, close_reason `code` with `detail`, close.
+  // Once closing, later refusals are ignored.
+  void refuse(protocol::close_code code, std::string_view what, std::string_view detail);
+  // The same for an error a parser or the hub returned: a protocol::parse_error gives the close
+  // code (close_code_for) and the log name; an error of any other category is refused as
+  // protocol_error "unexpected_error".
+  void refuse(const boost::system::error_code& ec, std::string_view detail);
+  // Stops reading and closes with our own close_reason (no-op once a close is queued).
+  void close_with_reason(protocol::close_code code, std::string_view message);
+  // Stops reading and closes with `close_reason`, sequenced by someone else (the hub).
+  void close_with(shared_message close_reason);
+  // close_from_outside: any thread. The disconnect reason becomes `code` unless one is set; then
+  // the same as a refusal without the log line (send_close_reason). Ignored once finished.
+  void close_from_outside(protocol::close_code code, std::string_view message);
+  // The disconnect log line's reason, overriding what the end of the read loop reports.
+  void set_close_why(std::string why);
+
+  // Queues a whole message and writes it when its turn comes (call flush()).
+  void enqueue(shared_message message, bool report_written = false);
+  void flush();
+  // A JSON message with our next sequence number.
+  shared_message own_message(protocol::message_type type, std::string_view json);
+  // Takes our next sequence number (for messages the role builds itself).
+  std::uint32_t next_sequence();
+
+  // One deadline: `on_expiry` runs on the strand after `after` unless cancelled (or finished).
+  void start_deadline(std::chrono::steady_clock::duration after, std::function<void()> on_expiry);
+  void cancel_deadline();
+
+  const std::shared_ptr<shared_state> state_;
 
  private:
-  struct outgoing {
-    shared_message bytes;
-    bool from_hub = false;  // a viewer_sink::send: report its completion to the hub
-  };
+  struct impl;
 
-  void on_accept(boost::beast::error_code ec);
+  void on_accept(boost::system::error_code ec);
   void do_read();
-  void on_read(boost::beast::error_code ec, std::size_t bytes);
-  void on_read_error(boost::beast::error_code ec);
-  void on_customer_message(const protocol::message_view& m);
-  void on_viewer_message(const protocol::message_view& m);
-  void start_viewer();
-  void start_console();
-  void on_customer_hello(const protocol::message_view& m);
-  void on_support_request(const protocol::message_view& m);
-  // Refuses the peer: close_reason `code`, a log line, then the close handshake.
-  void refuse(protocol::close_code code, std::string_view what, std::string_view detail);
-  void close_locally(protocol::close_code code, std::string_view message);
-  void closed_by_peer();
-  shared_message own_message(protocol::message_type type, std::string_view json);
-  void enqueue(outgoing o);
-  void do_write();
-  void on_write(boost::beast::error_code ec, std::size_t bytes);
-  void on_close(boost::beast::error_code ec);
+  void on_read(boost::system::error_code ec, std::size_t bytes);
+  void on_read_error(boost::system::error_code ec);
+  void on_whole_message();
+  void closed_by_peer(const protocol::message_view& m);
+  void on_write(boost::system::error_code ec, std::size_t bytes);
   void finish(std::string_view why);
-  std::string who() const;
 
-  boost::beast::websocket::stream<tls_stream> ws_;
-  boost::beast::flat_buffer buffer_;
-  std::shared_ptr<shared_state> state_;
-  std::string peer_;  // "ip:port" for logs
-  role role_;
-  std::optional<viewer_identity> viewer_;
-  std::string request_id_;
-  std::optional<session_hub::viewer_id> viewer_id_;
-  bool customer_registered_ = false;
-  enum class phase { hello, request, filed } phase_ = phase::hello;
-  std::string paired_technician_;  // a session code paired this customer
-  std::string resume_id_, resume_token_;
-  boost::asio::steady_timer request_timer_;
-  std::optional<console_feed::conn_id> console_id_;
-  static constexpr std::size_t read_chunk_bytes = 64 * 1024;
-  bool type_checked_ = false;      // the current message's first byte has been looked at
-  std::size_t message_limit_ = 0;  // header + the type's payload limit
-  std::uint32_t last_in_sequence_ = 0;
-  std::uint32_t next_out_sequence_ = 1;  // customer role and refusals before joining the hub
-  std::deque<outgoing> queue_;
-  // Messages the hub forwards to a customer (input, paste, clipboard, control requests), in
-  // order, sequenced when written; bounded (drops beyond control_queue_limit, logged).
-  static constexpr std::size_t control_queue_limit = 1 << 20;
-  std::deque<std::pair<protocol::message_type, std::vector<std::uint8_t>>> control_queue_;
-  std::size_t control_queue_bytes_ = 0;
-  bool control_drop_logged_ = false;
-  std::optional<std::uint32_t> pending_ack_;
-  std::optional<viewers_info> pending_viewers_;
-  outgoing current_;  // the message being written
-  bool writing_ = false;
-  bool ignore_input_ = false;  // closing: incoming messages are drained, not handled
-  bool close_queued_ = false;  // a close_reason is queued; close once the queue drains
-  bool close_started_ = false;
-  bool finished_ = false;
-  std::string close_why_;  // for the disconnect log line
-  boost::beast::websocket::close_code ws_close_code_ = boost::beast::websocket::close_code::normal;
-  connection_limiter::slot slot_;  // last: released after everything else is gone
+  std::unique_ptr<impl> impl_;
 };
 
 }  // namespace visit::server
