@@ -3,6 +3,7 @@
 // feed bounds each console's queue); it is registered with its login session, so logout and
 // expiry close it. A console sends nothing: anything but close_reason closes it.
 //
+// Failure: a console whose login ended before it registered is closed `unauthorized`.
 // Threading: as ws_connection; wake() (the feed, any thread) and shut_down() (logout, any
 // thread) only post to the strand. Lifetime: shared_ptr; the feed holds it weakly; it leaves
 // the feed and the per-login registry in on_finish().

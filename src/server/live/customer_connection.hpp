@@ -11,6 +11,8 @@
 // and bounded (beyond control_queue_limit it is dropped, logged once).
 // The end: a waiting request becomes abandoned; one in session stays in session, offline.
 //
+// Failure: a message that breaks these rules, a bad hello or support_request (request_intake's
+// refusal) or a store error refuses this connection only (ws_connection::refuse).
 // Threading: as ws_connection; the customer_sink methods are called by the hub from any thread
 // (hub mutex held) and only post to the strand. Lifetime: shared_ptr; it leaves the hub in
 // on_finish(), before it can be destroyed.

@@ -5,6 +5,8 @@
 // close_reason; access_state comes from the customer only.
 // Once in the hub, its close_reason is sequenced by the hub too (send_close_reason).
 //
+// Failure: an unknown request id is refused not_found; a message that breaks these rules
+// refuses this viewer only (ws_connection::refuse).
 // Threading: as ws_connection; the viewer_sink methods (hub, any thread, hub mutex held) and
 // shut_down() (logout, any thread) only post to the strand. Lifetime: shared_ptr; it leaves the
 // hub and the per-login registry in on_finish(), before it can be destroyed.

@@ -20,7 +20,9 @@
 // on_finish() runs exactly once after on_open(), when the read loop ends, before the
 // connection can be destroyed; nothing is written after it. A failed handshake is logged here
 // and ends the connection with neither hook called.
-// Beast lives in ws_connection.cpp only (pimpl), so role classes compile without it.
+// Failure: errors of the socket, TLS or WebSocket layers end the connection (on_finish with the
+// reason); they are never thrown. Beast lives in ws_connection.cpp only (pimpl), so role
+// classes compile without it.
 #pragma once
 #include <boost/system/error_code.hpp>
 #include <chrono>

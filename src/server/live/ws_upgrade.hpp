@@ -5,6 +5,7 @@
 // used (http/http_session.cpp, live/ws_connection.cpp), so Beast's templates stay in those two
 // translation units; everything else sees `struct ws_upgrade;`.
 // Ownership: a ws_connection constructor moves the stream and the request out of it.
+// Thread: built and handed over on http_session's strand (the stream's executor).
 #pragma once
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
