@@ -16,7 +16,10 @@
 #include "server/auth/crypto_helpers.hpp"
 #include "server/http/http_policy.hpp"
 #include "server/http/route.hpp"
-#include "server/live/websocket_session.hpp"
+#include "server/live/console_connection.hpp"
+#include "server/live/customer_connection.hpp"
+#include "server/live/viewer_connection.hpp"
+#include "server/live/ws_upgrade.hpp"
 #include "server/log.hpp"
 #include "server/shared_state.hpp"
 #include "web/web_assets.hpp"
@@ -346,10 +349,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
       if (state_->shutting_down()) {
         return send(error(req, http::status::service_unavailable, "shutting down"));
       }
-      auto ws =
-          std::make_shared<websocket_session>(std::move(stream_), state_, std::move(slot_), peer_,
-                                              websocket_session::role::customer, std::nullopt);
-      return ws->run(std::move(req));
+      return std::make_shared<customer_connection>(ws_upgrade{std::move(stream_), std::move(req)},
+                                                   state_, std::move(slot_), peer_)
+          ->start();
     }
     if (!own) {
       log_line("refused address=" + peer_ + " path=" + path + " reason=bad_origin origin=" +
@@ -371,14 +373,17 @@ class http_session : public std::enable_shared_from_this<http_session> {
         return send(error(req, http::status::not_found, "not found"));
       }
     }
-    websocket_session::viewer_identity who{r.request_id, s->key, s->username,
-                                           std::string(to_string(s->role))};
-    auto ws = std::make_shared<websocket_session>(
-        std::move(stream_), state_, std::move(slot_), peer_,
-        r.kind == route_kind::ws_console ? websocket_session::role::console
-                                         : websocket_session::role::viewer,
-        std::move(who));
-    ws->run(std::move(req));
+    login_identity login{s->key, s->username, std::string(to_string(s->role))};
+    ws_upgrade up{std::move(stream_), std::move(req)};
+    if (r.kind == route_kind::ws_console) {
+      std::make_shared<console_connection>(std::move(up), state_, std::move(slot_), peer_,
+                                           std::move(login))
+          ->start();
+    } else {
+      std::make_shared<viewer_connection>(std::move(up), state_, std::move(slot_), peer_,
+                                          r.request_id, std::move(login))
+          ->start();
+    }
   }
 
   beast::ssl_stream<beast::tcp_stream> stream_;
@@ -388,7 +393,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::string peer_;  // "ip:port" for logs
   std::string ip_;    // for throttling
   std::shared_ptr<response> res_;
-  connection_limiter::slot slot_;  // moves to the websocket_session on upgrade
+  connection_limiter::slot slot_;  // moves to the WebSocket connection on upgrade
 };
 
 }  // namespace
