@@ -8,6 +8,7 @@
 #include "client/client_options.hpp"
 #include "client/ctl_socket.hpp"
 
+// Terminal output below is cast to void: a failed write there has nowhere else to be reported.
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "ctl") {
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
   }
   const auto parsed = visit::client::parse_client_options(args);
   if (parsed.help) {
-    std::fputs(visit::client::usage().c_str(), stdout);
+    (void)std::fputs(visit::client::usage().c_str(), stdout);
     return 0;
   }
   if (parsed.version) {
@@ -23,8 +24,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!parsed.options) {
-    std::fprintf(stderr, "visit-client: %s\n%s", parsed.error.c_str(),
-                 visit::client::usage().c_str());
+    (void)std::fprintf(stderr, "visit-client: %s\n%s", parsed.error.c_str(),
+                       visit::client::usage().c_str());
     return 2;
   }
   return visit::client::run_client(*parsed.options);

@@ -40,4 +40,9 @@ if [ ! -d "$here/tests/e2e/node_modules/playwright-core" ]; then
   echo "setup: installing npm packages for the end-to-end tests"
   (cd "$here/tests/e2e" && npm install --no-audit --no-fund --loglevel=error)
 fi
+# The console's formatter (prettier, pinned in web/package.json) for the lint_js_format test
+if [ ! -d "$here/web/node_modules/prettier" ]; then
+  echo "setup: installing npm packages for the console's formatter check"
+  (cd "$here/web" && npm install --no-audit --no-fund --loglevel=error)
+fi
 echo "setup: all dependencies present"

@@ -131,9 +131,10 @@ bool access_control::watching(std::string_view id) const {
 void access_control::on_technicians(std::vector<std::string> ids) {
   watching_ = std::move(ids);
   std::erase_if(pending_, [&](const technician& t) { return !watching(t.id); });
-  if (mode_ == access_mode::full_access && controller_ && !watching(controller_->id)) {
-    change(access_mode::read_only, std::nullopt, access_reason::disconnect);
-  } else if (mode_ == access_mode::requested && pending_.empty()) {
+  const bool controller_left =
+      mode_ == access_mode::full_access && controller_ && !watching(controller_->id);
+  const bool nobody_asks = mode_ == access_mode::requested && pending_.empty();
+  if (controller_left || nobody_asks) {
     change(access_mode::read_only, std::nullopt, access_reason::disconnect);
   }
 }

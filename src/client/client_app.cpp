@@ -73,8 +73,9 @@ boost::json::array describe_displays(const std::string& display) {
   return out;
 }
 
-void start_wizard_thread(std::shared_ptr<wizard_handoff> handoff, boost::json::object definition,
-                         std::int64_t version, wizard_inputs inputs, std::string display) {
+void start_wizard_thread(const std::shared_ptr<wizard_handoff>& handoff,
+                         boost::json::object definition, std::int64_t version, wizard_inputs inputs,
+                         std::string display) {
   std::thread([handoff, definition = std::move(definition), version, inputs = std::move(inputs),
                display = std::move(display)]() mutable {
     wizard_terminal terminal{std::cin, std::cout, isatty(STDIN_FILENO) == 1,
@@ -137,8 +138,9 @@ const char* client_version() {
 }
 
 int run_client(const client_options& options) {
-  // A closed stderr pipe must not kill the client; sockets use MSG_NOSIGNAL already.
-  std::signal(SIGPIPE, SIG_IGN);
+  // A closed stderr pipe must not kill the client; sockets use MSG_NOSIGNAL already. (signal()
+  // fails only for an invalid signal number.)
+  (void)std::signal(SIGPIPE, SIG_IGN);
   exit_deadline deadline;
 
   std::string error;

@@ -222,7 +222,7 @@ int run_ctl(std::span<const std::string_view> args) {
     }
   }
   if (command.empty() || command.find('\n') != std::string::npos || command.size() > max_line) {
-    std::fputs(
+    (void)std::fputs(
         "usage: visit-client ctl status|revoke|grant [--to ID] [--socket PATH]\n"
         "       visit-client ctl share window 0xID|NAME | share desktop [--socket PATH]\n",
         stderr);
@@ -233,8 +233,8 @@ int run_ctl(std::span<const std::string_view> args) {
   boost::system::error_code ec;
   s.connect(local::endpoint(path), ec);
   if (ec) {
-    std::fprintf(stderr, "visit-client ctl: no running visit-client at %s (%s)\n", path.c_str(),
-                 ec.message().c_str());
+    (void)std::fprintf(stderr, "visit-client ctl: no running visit-client at %s (%s)\n",
+                       path.c_str(), ec.message().c_str());
     return 3;
   }
   command += "\n";
@@ -246,7 +246,7 @@ int run_ctl(std::span<const std::string_view> args) {
     reply.append(buf, n);
     if (ec || reply.size() > 65536) break;
   }
-  std::fputs(reply.c_str(), stdout);
+  (void)std::fputs(reply.c_str(), stdout);  // the exit code below tells the outcome
   const auto last = reply.rfind('\n', reply.size() >= 2 ? reply.size() - 2 : 0);
   const std::string_view tail =
       std::string_view(reply).substr(last == std::string::npos ? 0 : last + 1);

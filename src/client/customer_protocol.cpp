@@ -102,9 +102,9 @@ server_event customer_protocol::on_message(std::span<const std::uint8_t> bytes, 
   if (!binary) return refuse(close_code::protocol_error, "text WebSocket message");
   const auto parsed = protocol::parse_message(bytes);
   if (!parsed) {
-    const auto e = static_cast<protocol::parse_error>(parsed.error().value());
-    return refuse(protocol::close_code_for(e),
-                  "invalid message: " + std::string(protocol::to_string(e)));
+    const auto e = protocol::as_parse_error(parsed.error());
+    return refuse(e ? protocol::close_code_for(*e) : close_code::protocol_error,
+                  "invalid message: " + parsed.error().message());
   }
   const protocol::message_view& m = *parsed;
   if (m.hdr.sequence != next_in_) {

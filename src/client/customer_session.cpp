@@ -15,9 +15,10 @@ namespace {
 constexpr std::uint16_t ws_close_normal = 1000;
 constexpr std::uint16_t ws_close_policy = 1008;
 
+// The buffer fits any count of seconds, so snprintf's result is not needed.
 std::string seconds_text(std::chrono::milliseconds d) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(d.count()) / 1000.0);
+  (void)std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(d.count()) / 1000.0);
   return buf;
 }
 

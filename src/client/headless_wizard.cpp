@@ -28,14 +28,16 @@ std::string_view str(const json::object& o, std::string_view key) {
   return {};
 }
 
+// snprintf results are cast to void here: each buffer fits the longest value formatted into it.
 std::string size_text(std::size_t bytes) {
   char buf[48];
   if (bytes < 1024) {
-    std::snprintf(buf, sizeof buf, "%zu bytes", bytes);
-  } else if (bytes < 1024 * 1024) {
-    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024.0);
+    (void)std::snprintf(buf, sizeof buf, "%zu bytes", bytes);
+  } else if (bytes < std::size_t{1024} * 1024) {
+    (void)std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024.0);
   } else {
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    (void)std::snprintf(buf, sizeof buf, "%.1f MiB",
+                        static_cast<double>(bytes) / (1024.0 * 1024.0));
   }
   return buf;
 }
@@ -81,12 +83,12 @@ void escape_into(std::string& out, std::string_view s) {
     } else if (c == '\t') {
       out += "\\t";
     } else if (c < 0x20 || c == 0x7f) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      (void)std::snprintf(buf, sizeof buf, "\\u%04x", c);
       out += buf;
     } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
       // C1 controls (U+0080..U+009F): some terminals act on them.
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
+      (void)std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
       out += buf;
       ++i;
     } else {

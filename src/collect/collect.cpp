@@ -98,7 +98,7 @@ json::object run(const json::object& spec, const context& ctx, const limits& lim
   auto start = clock::now();
   json::object result;
   try {
-    if (auto problem = check_spec(spec)) {
+    if (auto problem = check_spec(spec, false)) {
       result = not_collected(*problem);
     } else {
       auto j = std::make_shared<job>();

@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "collect/collectors.hpp"
+#include "collect/redaction.hpp"
 #include "collect/support.hpp"
 
 namespace visit::collect {
@@ -79,10 +80,20 @@ json::object read_config_file(const context& ctx, std::string_view requested) {
     item["error"] = *problem;
     return item;
   }
+  // Secret files are refused by their path before anything is opened, then by the path a
+  // link leads to, then by a private key in what was read; the item says why.
+  if (auto kind = secret_file_kind(normal_path(requested))) {
+    item["refused"] = *kind;
+    return item;
+  }
   auto resolved = resolve(ctx.root, requested);
   if (resolved.path != requested) item["resolved"] = valid_utf8(resolved.path);
   if (auto problem = config_path_problem(resolved.path)) {
     item["error"] = "the link leads to " + valid_utf8(resolved.path) + ": " + *problem;
+    return item;
+  }
+  if (auto kind = secret_file_kind(resolved.path)) {
+    item["refused"] = *kind;
     return item;
   }
   if (resolved.error) {
@@ -98,6 +109,10 @@ json::object read_config_file(const context& ctx, std::string_view requested) {
   std::uint64_t size = file.content.size();
   if (file.truncated && ::stat(under_root(ctx.root, resolved.path).c_str(), &st) == 0)
     size = static_cast<std::uint64_t>(st.st_size);
+  if (holds_private_key(file.content)) {
+    item["refused"] = "private key";
+    return item;
+  }
   item["size_bytes"] = size;
   // A cut at the byte cap may split the last UTF-8 sequence (at most 3 bytes of it).
   std::string_view text = file.content;
@@ -111,7 +126,7 @@ json::object read_config_file(const context& ctx, std::string_view requested) {
     item["error"] = "binary file, not shown";
     return item;
   }
-  item["content"] = std::string(text);
+  item["content"] = redact_settings(text).text;
   item["truncated"] = file.truncated;
   return item;
 }
@@ -127,6 +142,12 @@ outcome collect_config(const json::object& spec, const context& ctx, budget& b) 
       auto& pair = pair_value.as_array();
       std::string schema(pair[0].as_string()), key(pair[1].as_string());
       json::object item{{"schema", schema}, {"key", key}};
+      if (auto secret = secret_word(key)) {
+        // Never asked for: gsettings does not run for it.
+        item["refused"] = "its name says \"" + std::string(secret->word) + "\"";
+        list.push_back(std::move(item));
+        continue;
+      }
       if (!unavailable && b.expired()) unavailable = "not available: time limit reached";
       if (unavailable) {
         item["error"] = *unavailable;
@@ -143,7 +164,7 @@ outcome collect_config(const json::object& spec, const context& ctx, budget& b) 
       if (result.how == program_result::outcome::exited && result.exit_code == 0) {
         std::string_view value = result.out;
         while (!value.empty() && value.back() == '\n') value.remove_suffix(1);
-        item["value"] = valid_utf8(value);
+        item["value"] = redact_urls_in(valid_utf8(value));
         if (result.out_truncated) item["truncated"] = true;
       } else {
         auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline - now);

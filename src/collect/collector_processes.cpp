@@ -7,6 +7,7 @@
 
 #include "collect/collectors.hpp"
 #include "collect/parsers.hpp"
+#include "collect/redaction.hpp"
 #include "collect/support.hpp"
 
 namespace visit::collect {
@@ -70,6 +71,30 @@ bool runs(const context& ctx, std::uint32_t pid, const std::string& comm,
   return !argv0.empty() && base_name(argv0) == wanted;
 }
 
+// The command line as shown: secret values of arguments redacted (--password=X, -pX,
+// --token X, key=X) before the arguments are joined, then credentials in URLs
+// (--proxy=http://user:pw@host).
+std::string shown_cmdline(const file_read& file) {
+  std::string_view raw = file.content;
+  while (!raw.empty() && raw.back() == '\0') raw.remove_suffix(1);
+  std::vector<std::string> args;
+  for (std::size_t start = 0; start <= raw.size();) {
+    std::size_t end = std::min(raw.find('\0', start), raw.size());
+    args.emplace_back(raw.substr(start, end - start));
+    start = end + 1;
+  }
+  if (raw.empty()) args.clear();
+  args = redact_arguments(std::move(args));
+  std::string joined;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i) joined += '\0';
+    joined += args[i];
+  }
+  std::string shown = redact_urls_in(parse::cmdline(joined, max_cmdline_bytes));
+  if (file.truncated && !shown.ends_with("\xE2\x80\xA6")) shown += "\xE2\x80\xA6";
+  return shown;
+}
+
 }  // namespace
 
 outcome collect_processes(const json::object&, const context& ctx, budget& b) {
@@ -106,8 +131,7 @@ outcome collect_processes(const json::object&, const context& ctx, budget& b) {
     }
     if (stat) entry["state"] = std::string(1, stat->state);
     entry["rss_bytes"] = status.rss_bytes.value_or(0);
-    // Credentials in URLs on a command line (--proxy=http://user:pw@host) are not shown.
-    entry["cmdline"] = redact_urls_in(parse::cmdline(cmdline_file.content, max_cmdline_bytes));
+    entry["cmdline"] = shown_cmdline(cmdline_file);
     list.push_back(std::move(entry));
   }
   json::object data;

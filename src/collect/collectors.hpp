@@ -56,8 +56,17 @@ program_request program_for(const context& ctx, const budget& b, std::string nam
 // "NAME=value" for the session variables gsettings needs to find the customer's settings.
 std::vector<std::string> gsettings_environment();
 
-// Path checks shared by check_spec and the config collector: nullopt when `path` may be read
-// (an absolute path under /etc without ".." and not a secret file), else the reason.
+// Path checks shared by check_spec and the config collector: nullopt when `path` is an
+// absolute path under /etc without "..", else the reason. Secret files are a separate check
+// (secret_file_kind in redaction.hpp, on normal_path(path)).
 std::optional<std::string> config_path_problem(std::string_view path);
+
+// "//etc/./x//y" -> "/etc/x/y": empty and "." components dropped (no ".." expected).
+std::string normal_path(std::string_view path);
+
+// check_spec, where `refuse_secrets` false lets secret files and settings keys through:
+// run() uses it so that a stored wizard naming one still collects the rest, the collector
+// refusing that item by itself ("refused": why).
+std::optional<std::string> check_spec(const boost::json::object& spec, bool refuse_secrets);
 
 }  // namespace visit::collect

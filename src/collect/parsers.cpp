@@ -10,6 +10,7 @@
 #include <ctime>
 #include <set>
 
+#include "collect/redaction.hpp"
 #include "collect/support.hpp"
 
 namespace visit::collect::parse {
@@ -566,7 +567,7 @@ json::object gsettings_list(std::string_view text, std::size_t max_items) {
     std::string schema = text_field(line.substr(0, first), 256);
     std::string key = text_field(line.substr(first + 1, second - first - 1), 256);
     std::string value = text_field(line.substr(second + 1), 4096);
-    if (key.find("password") != std::string::npos) value = "***";
+    value = redact_urls_in(redact_setting_value(key, value));
     auto& group = out[schema];
     if (!group.is_object()) group = json::object{};
     group.as_object()[key] = value;

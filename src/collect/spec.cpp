@@ -4,6 +4,7 @@
 
 #include "collect/collect.hpp"
 #include "collect/collectors.hpp"
+#include "collect/redaction.hpp"
 #include "collect/support.hpp"
 
 namespace visit::collect {
@@ -61,7 +62,7 @@ std::optional<std::string> check_range(const json::object& spec, std::string_vie
   return std::nullopt;
 }
 
-std::optional<std::string> check_config(const json::object& spec) {
+std::optional<std::string> check_config(const json::object& spec, bool refuse_secrets) {
   auto* gsettings = spec.if_contains("gsettings");
   auto* files = spec.if_contains("files");
   if (!gsettings && !files) return "config: needs \"gsettings\" or \"files\"";
@@ -78,6 +79,8 @@ std::optional<std::string> check_config(const json::object& spec) {
       std::string_view schema = (*pair)[0].get_string(), key = (*pair)[1].get_string();
       if (!valid_schema(schema)) return where + quoted(schema) + " is not a valid schema name";
       if (!valid_key(key)) return where + quoted(key) + " is not a valid key name";
+      if (refuse_secrets && secret_word(key))
+        return where + quoted(key) + " may hold secrets and is never collected";
     }
   }
   if (files) {
@@ -90,6 +93,10 @@ std::optional<std::string> check_config(const json::object& spec) {
       auto* path = (*list)[i].if_string();
       if (!path) return where + "must be a string";
       if (auto problem = config_path_problem(*path)) return where + *problem;
+      // A technician's wizard must not be able to ask for secrets even if the customer's
+      // account could read them (a client run as root could).
+      if (std::string normal = normal_path(*path); refuse_secrets && secret_file_kind(normal))
+        return where + normal + " may hold secrets and is never collected";
     }
   }
   return std::nullopt;
@@ -115,10 +122,12 @@ std::optional<std::string> config_path_problem(std::string_view path) {
   while (inside.starts_with("./") || inside.starts_with("/")) inside.remove_prefix(1);
   if (!inside.starts_with("etc/") || inside.find_first_not_of("/.", 4) == std::string_view::npos)
     return "only paths under /etc are allowed";
-  // Secrets: a technician's wizard must not be able to ask for these even if the customer's
-  // account could read them (a client run as root could).
+  return std::nullopt;
+}
+
+std::string normal_path(std::string_view path) {
   std::string normal = "/";
-  for (std::string_view rest = inside; !rest.empty();) {
+  for (std::string_view rest = path; !rest.empty();) {
     std::size_t slash = rest.find('/');
     std::string_view part = rest.substr(0, slash);
     if (!part.empty() && part != ".") {
@@ -128,28 +137,14 @@ std::optional<std::string> config_path_problem(std::string_view path) {
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
-  static constexpr std::string_view secret_files[] = {"/etc/shadow", "/etc/shadow-", "/etc/gshadow",
-                                                      "/etc/gshadow-", "/etc/security/opasswd"};
-  static constexpr std::string_view secret_dirs[] = {
-      "/etc/ssl/private/",    "/etc/NetworkManager/system-connections/",
-      "/etc/wpa_supplicant/", "/etc/ipsec.d/private/",
-      "/etc/openvpn/",        "/etc/wireguard/"};
-  bool secret =
-      std::find(std::begin(secret_files), std::end(secret_files), normal) != std::end(secret_files);
-  for (auto dir : secret_dirs) secret = secret || normal.starts_with(dir);
-  std::string_view name = std::string_view(normal).substr(normal.rfind('/') + 1);
-  if (normal.starts_with("/etc/ssh/") && name.find("key") != std::string_view::npos &&
-      !name.ends_with(".pub"))
-    secret = true;
-  // By name: PPP/IPsec/davfs2 secrets, Kerberos keytabs, shadow files, private keys.
-  for (std::string_view word : {"secret", "keytab", "shadow", "smbpasswd"})
-    secret = secret || name.find(word) != std::string_view::npos;
-  if (name.ends_with(".key")) secret = true;
-  if (secret) return normal + " may hold secrets and is never collected";
-  return std::nullopt;
+  return normal;
 }
 
 std::optional<std::string> check_spec(const json::object& spec) {
+  return check_spec(spec, true);
+}
+
+std::optional<std::string> check_spec(const json::object& spec, bool refuse_secrets) {
   auto* id_value = spec.if_contains("id");
   if (!id_value) return "id: missing";
   auto* id_string = id_value->if_string();
@@ -178,7 +173,7 @@ std::optional<std::string> check_spec(const json::object& spec) {
         return "libraries.process: must be a program name (1 to 255 bytes, no \"/\")";
     }
   }
-  if (id == "config") return check_config(spec);
+  if (id == "config") return check_config(spec, refuse_secrets);
   if (id == "journal") {
     if (auto problem = check_range(spec, id, "max_entries", 1, 1000)) return problem;
     if (auto problem = check_range(spec, id, "since_hours", 1, 8760)) return problem;

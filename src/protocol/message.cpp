@@ -83,6 +83,11 @@ boost::system::error_code make_error_code(parse_error e) {
   return {static_cast<int>(e), parse_error_category()};
 }
 
+std::optional<parse_error> as_parse_error(const boost::system::error_code& ec) {
+  if (!ec || ec.category() != parse_error_category()) return std::nullopt;
+  return static_cast<parse_error>(ec.value());
+}
+
 close_code close_code_for(parse_error e) {
   return e == parse_error::too_large ? close_code::too_large : close_code::protocol_error;
 }
@@ -213,7 +218,7 @@ boost::system::result<message_view> parse_message(std::span<const std::uint8_t> 
       auto text = as_text(m.payload);
       if (!is_valid_utf8(text) || !detail::is_json_object(text)) return parse_error::bad_json;
     }
-    if (ec) return static_cast<parse_error>(ec.value());
+    if (ec) return ec;  // already a parse_error of this category
     return m;
   }
 

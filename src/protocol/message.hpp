@@ -95,6 +95,9 @@ enum class parse_error {
 std::string_view to_string(parse_error e);
 const boost::system::error_category& parse_error_category();
 boost::system::error_code make_error_code(parse_error e);
+// The parse_error `ec` carries, or nullopt when `ec` is success or belongs to another category
+// (a code of another category whose value happens to equal a parse_error's is not one).
+std::optional<parse_error> as_parse_error(const boost::system::error_code& ec);
 // The close code to send when a peer's message fails with `e`: too_large for too_large,
 // protocol_error otherwise.
 close_code close_code_for(parse_error e);

@@ -15,13 +15,13 @@
 #include <thread>
 #include <vector>
 
-#include "server/store/audit_log.hpp"
 #include "server/auth/crypto_helpers.hpp"
 #include "server/http/listener.hpp"
+#include "server/http/tls_context.hpp"
 #include "server/log.hpp"
 #include "server/shared_state.hpp"
+#include "server/store/audit_log.hpp"
 #include "server/store/store.hpp"
-#include "server/http/tls_context.hpp"
 
 #ifndef VISIT_VERSION
 #define VISIT_VERSION "0"

@@ -4,10 +4,10 @@
 
 #include <boost/json.hpp>
 
-#include "server/log.hpp"
 #include "server/api/request_routes.hpp"
 #include "server/auth/roles.hpp"
 #include "server/auth/totp.hpp"
+#include "server/log.hpp"
 #include "wizard/wizard.hpp"
 
 namespace visit::server {
@@ -105,7 +105,8 @@ void shared_state::request_changed(const std::string& request_id) {
   event["request"] = request_summary(*r, online, viewers, store_->note_count(request_id));
   std::string text = boost::json::serialize(event);
   feed_.publish(request_id, text, [this, &r](const console_feed::viewer& who) {
-    return may_see(*store_, *r, who.username, who.role);
+    auto role = parse_role(who.role);  // always a role's word: it comes from a login session
+    return role && may_see(*store_, *r, who.username, *role);
   });
 }
 
@@ -113,7 +114,7 @@ void shared_state::resync_consoles() {
   feed_.resync_all();
 }
 
-std::string shared_state::requests_json(const std::string& username, const std::string& role,
+std::string shared_state::requests_json(const std::string& username, technician_role role,
                                         std::vector<std::string>* ids) {
   boost::json::array list;
   for (auto& r : store_->list_requests(unix_now() - 24 * 3600, 500)) {
@@ -130,7 +131,9 @@ console_feed::snapshot shared_state::console_snapshot(const console_feed::viewer
   boost::json::object o;
   o["event"] = "snapshot";
   o["server_time"] = unix_now();
-  o["requests"] = boost::json::parse(requests_json(who.username, who.role, &out.ids));
+  auto role = parse_role(who.role);  // always a role's word: it comes from a login session
+  o["requests"] =
+      boost::json::parse(role ? requests_json(who.username, *role, &out.ids) : std::string("[]"));
   boost::json::array queues;
   for (auto& q : store_->list_queues()) {
     queues.push_back({{"name", q.name}, {"title", q.title}, {"min_role", q.min_role}});
@@ -197,8 +200,7 @@ void shared_state::sweep_login_sessions() {
   if (users.empty()) return;  // a store error: end nobody
   auto ended = sessions_.remove_if_not([&](const login_sessions::session& s) {
     auto it = users.find(s.user_id);
-    return it != users.end() && !it->second.disabled &&
-           role_rank(it->second.role) >= role_rank(s.role);
+    return it != users.end() && !it->second.disabled && role_at_least(it->second.role, s.role);
   });
   for (auto& [id, u] : users) sessions_.set_role(id, u.role);  // promotions take effect
   for (auto& key : ended) {

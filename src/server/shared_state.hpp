@@ -14,17 +14,17 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/store/audit_log.hpp"
-#include "server/cli/command_line.hpp"
-#include "server/http/connection_limiter.hpp"
-#include "server/live/console_feed.hpp"
-#include "server/live/live_connection.hpp"
 #include "server/auth/login_sessions.hpp"
 #include "server/auth/login_throttle.hpp"
 #include "server/auth/password_hasher.hpp"
 #include "server/auth/secret_box.hpp"
 #include "server/auth/session_codes.hpp"
+#include "server/cli/command_line.hpp"
+#include "server/http/connection_limiter.hpp"
+#include "server/live/console_feed.hpp"
+#include "server/live/live_connection.hpp"
 #include "server/live/session_hub.hpp"
+#include "server/store/audit_log.hpp"
 #include "server/store/store.hpp"
 
 namespace visit::server {
@@ -106,7 +106,7 @@ class shared_state {
   // The snapshot console_event of §3.6 for one technician.
   console_feed::snapshot console_snapshot(const console_feed::viewer& who);
   // The requests a technician may see, as SUMMARY objects (GET /api/requests, snapshots).
-  std::string requests_json(const std::string& username, const std::string& role,
+  std::string requests_json(const std::string& username, technician_role role,
                             std::vector<std::string>* ids);
   // Stores the default wizard definition as version 1 when none is stored (first start).
   void ensure_wizard();

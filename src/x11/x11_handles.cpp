@@ -36,11 +36,13 @@ void connection_lost(Display* display, void* dead) {
   XUnlockDisplay(display);
 }
 
+// Diagnostics on stderr are cast to void: a failed write there has nowhere else to be reported.
+
 // Xlib's default I/O error handler calls exit(). For our displays, return instead: Xlib then
 // calls the per-display exit handler (connection_lost), which marks the display dead.
 int handle_io_error(Display* display) {
   if (registered(display)) {
-    std::fprintf(stderr, "visit x11: lost the connection to the X server\n");
+    (void)std::fprintf(stderr, "visit x11: lost the connection to the X server\n");
     return 0;
   }
   return previous_io_handler ? previous_io_handler(display) : 0;
@@ -57,8 +59,8 @@ int handle_x_error(Display* display, XErrorEvent* event) {
   if (registered(display)) {
     char text[128] = {};
     XGetErrorText(display, event->error_code, text, sizeof text);
-    std::fprintf(stderr, "visit x11: X error %s (request %d.%d, resource 0x%lx), ignored\n", text,
-                 event->request_code, event->minor_code, event->resourceid);
+    (void)std::fprintf(stderr, "visit x11: X error %s (request %d.%d, resource 0x%lx), ignored\n",
+                       text, event->request_code, event->minor_code, event->resourceid);
     return 0;
   }
   // Another module's display: its owner decides.

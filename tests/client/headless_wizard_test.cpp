@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "collect/collect.hpp"
 #include "wizard/wizard.hpp"
 
 namespace visit::client {
@@ -105,6 +106,40 @@ TEST(headless_wizard_test, review_without_terminal_prints_then_refuses) {
   EXPECT_EQ(outcome.exit_code, 2);
   EXPECT_EQ(outcome.payload, "");
   EXPECT_NE(t.out.str().find("=== This is exactly what will be sent"), std::string::npos);
+}
+
+TEST(headless_wizard_test, the_review_shows_what_the_collectors_refused_and_redacted) {
+  // The real config and processes collectors on the fixture tree of secrets
+  // (tests/fixtures/collect/secrets): --review prints no byte of a secret, and says why.
+  auto inputs = flags();
+  inputs.review = true;
+  scripted t("", false);
+  collect::context fixture;
+  fixture.root = std::string(VISIT_COLLECT_FIXTURES) + "/secrets";
+  fixture.program_dirs = {};
+  t.terminal.run_collector = [&](const json::object& spec) {
+    const std::string id(spec.at("id").as_string());
+    if (id == "config")
+      return collect::run({{"id", "config"},
+                           {"files", json::array{"/etc/app/bundle.pem", "/etc/app/settings.conf"}}},
+                          fixture, {});
+    if (id == "processes") return collect::run(spec, fixture, {});
+    return json::object{{"status", "not_collected"}, {"reason", "not in this test"}};
+  };
+  run_headless_wizard(definition, 1, inputs, t.terminal);
+  const std::string review = t.out.str();
+  EXPECT_NE(review.find("=== This is exactly what will be sent"), std::string::npos);
+  EXPECT_EQ(review.find("FIXTURE-SECRET"), std::string::npos) << review;
+  EXPECT_NE(review.find("\"path\": \"/etc/app/bundle.pem\",\n"
+                        "          \"refused\": \"private key\""),
+            std::string::npos)
+      << review;
+  EXPECT_NE(review.find("db_password = \xC2\xAB"
+                        "redacted: password\xC2\xBB\\n"),
+            std::string::npos);
+  EXPECT_NE(review.find("mysql -uroot -p\xC2\xAB"
+                        "redacted: password\xC2\xBB shop"),
+            std::string::npos);
 }
 
 TEST(headless_wizard_test, invalid_answers_without_terminal_list_each_problem) {

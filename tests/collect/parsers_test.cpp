@@ -246,7 +246,9 @@ TEST(CollectParse, GsettingsListRedactsPasswords) {
       100);
   EXPECT_EQ(settings.at("org.gnome.system.proxy").at("mode"), "'manual'");
   EXPECT_EQ(settings.at("org.gnome.system.proxy.http").at("host"), "'proxy.corp'");
-  EXPECT_EQ(settings.at("org.gnome.system.proxy.http").at("authentication-password"), "***");
+  EXPECT_EQ(settings.at("org.gnome.system.proxy.http").at("authentication-password"),
+            "\xC2\xAB"
+            "redacted: password\xC2\xBB");
 }
 
 TEST(CollectSupport, RedactUrl) {

@@ -189,7 +189,7 @@ TEST_F(CollectProgram, ConfigGsettingsThroughTheProgram) {
        "echo \"No such schema “$2”\" >&2; exit 1");
   auto result = run({{"id", "config"},
                      {"gsettings", json::array{json::array{"org.example", "mode"},
-                                               json::array{"org.missing", "key"}}}},
+                                               json::array{"org.missing", "mode"}}}},
                     ctx(), {});
   ASSERT_EQ(result.at("status"), "ok") << result;
   auto& items = result.at("data").at("gsettings").as_array();

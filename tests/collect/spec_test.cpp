@@ -100,6 +100,30 @@ TEST(CollectSpec, RefusalsHaveExactMessages) {
   for (auto& [spec, message] : cases) EXPECT_EQ(refusal(spec), message) << spec;
 }
 
+TEST(CollectSpec, SecretFilesAndSettingsKeysRefused) {
+  for (auto path :
+       {"/etc/letsencrypt/live/example.org/privkey.pem",
+        "/etc/letsencrypt/archive/example.org/privkey1.pem", "/etc/pki/tls/private/server.pem",
+        "/etc/ssl/private/ssl-cert-snakeoil.key", "/etc/app/tls/site.key", "/etc/mysql/debian.cnf",
+        "/etc/kubernetes/admin.conf", "/etc/netplan/50-wifi.yaml",
+        "/etc/NetworkManager/system-connections/Home.nmconnection", "/etc/sssd/sssd.conf"}) {
+    EXPECT_EQ(check_spec({{"id", "config"}, {"files", json::array{"/etc/hostname", path}}}),
+              "config.files[1]: " + std::string(path) + " may hold secrets and is never collected");
+  }
+  EXPECT_EQ(
+      refusal(
+          R"({"id":"config","gsettings":[["org.gnome.system.proxy.http","authentication-password"]]})"),
+      "config.gsettings[0]: \"authentication-password\" may hold secrets and is never collected");
+  EXPECT_EQ(refusal(R"({"id":"config","gsettings":[["org.example","api-token"]]})"),
+            "config.gsettings[0]: \"api-token\" may hold secrets and is never collected");
+  // run() refuses such an item, not the whole collector (a wizard stored before the rule).
+  context nowhere;
+  nowhere.root = "/nonexistent-visit-root";
+  auto result = run({{"id", "config"}, {"files", json::array{"/etc/sssd/sssd.conf"}}}, nowhere, {});
+  EXPECT_EQ(result.at("status"), "ok");
+  EXPECT_EQ(result.at("data").at("files").at(0).at("refused"), "credentials");
+}
+
 TEST(CollectSpec, ListLengthsBounded) {
   json::array files(65, json::value("/etc/hostname"));
   EXPECT_EQ(*check_spec({{"id", "config"}, {"files", files}}), "config.files: at most 64 entries");

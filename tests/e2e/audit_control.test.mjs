@@ -1,5 +1,5 @@
 // The audit log, a controller leaving while another technician stays, and the pause policy,
-// end to end: Xvfb with a recording X client (x_recorder) -> visit-client --local-input pause:2
+// end to end: Xvfb with the recording X client (startRecorder) -> visit-client --local-input pause:2
 // (XTEST injection) <- visit-server hub <- two technicians' chromium consoles. The audit
 // records are read back from the server's SQLite file with the sqlite3 tool, and
 // `visit-server audit verify` must pass, then fail once one byte of a record is changed.
@@ -10,37 +10,23 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  proc, stopAll, tempDir, startXvfb, startServer, startClient, launchBrowser, login, binDir,
-  toolDir, takeAndOpen, openGiven, pageApi,
+  stopAll, startXvfb, startRecorder, startServer, startCtlClient, ctlCommand, launchBrowser, login,
+  binDir, takeAndOpen, openGiven, pageApi,
 } from './lib/harness.mjs';
 
 const run = promisify(execFile);
 const SCREEN = { width: 1280, height: 800 };
 
-let x, server, client, browser, requestId, ctlSocket, recorder, alice, bob;
+let x, server, client, browser, requestId, ctlSocket, alice, bob;
 const lines = [];  // recorder output lines after "ready"
 
 before(async () => {
   x = await startXvfb(SCREEN.width, SCREEN.height);
-  recorder = new proc('x_recorder', path.join(toolDir, 'x_recorder'), [],
-    { env: { ...process.env, DISPLAY: x.display } });
-  let partial = '';
-  let ready = false;
-  recorder.child.stdout.on('data', (d) => {
-    partial += d.toString();
-    const parts = partial.split('\n');
-    partial = parts.pop();
-    for (const text of parts) {
-      if (!ready) { ready = text === 'ready'; continue; }
-      lines.push(text);
-    }
-  });
-  await recorder.waitFor(/^ready$/m);
+  await startRecorder(x.display, { lines });
   server = await startServer({ users: [['alice', 'technician'], ['bob', 'technician']] });
-  ctlSocket = path.join(tempDir('ctl'), 'ctl.sock');
-  client = startClient(server, x.display, { extra: ['--ctl-socket', ctlSocket, '--local-input', 'pause:2'] });
+  client = await startCtlClient(server, x.display, { extra: ['--local-input', 'pause:2'] });
+  ctlSocket = client.ctlSocket;
   [, requestId] = await client.waitFor(/support request ([0-9a-f]{32})/);
-  await client.waitFor(/control socket \//);
   browser = await launchBrowser();
 });
 
@@ -49,14 +35,7 @@ after(async () => {
   await stopAll();
 });
 
-async function ctl(...args) {
-  try {
-    const r = await run(path.join(binDir, 'visit-client'), ['ctl', ...args, '--socket', ctlSocket]);
-    return r.stdout;
-  } catch (e) {
-    return `${e.stdout || ''}${e.stderr || ''} (exit ${e.code})`;
-  }
-}
+const ctl = (...args) => ctlCommand(ctlSocket, ...args);
 
 // `visit-server audit ...`: {code, out}.
 async function audit(...args) {

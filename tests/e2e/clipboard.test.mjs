@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  stopAll, tempDir, startXvfb, startServer, startClient, launchBrowser, login, binDir, toolDir,
+  stopAll, startXvfb, startServer, startCtlClient, ctlCommand, launchBrowser, login, binDir, toolDir,
 } from './lib/harness.mjs';
 
 const run = promisify(execFile);
@@ -23,10 +23,9 @@ const setters = [];
 before(async () => {
   x = await startXvfb(1024, 768);
   server = await startServer({ users: [['alice', 'technician']] });
-  ctlSocket = path.join(tempDir('ctl'), 'ctl.sock');
-  client = startClient(server, x.display, { extra: ['--ctl-socket', ctlSocket] });
+  client = await startCtlClient(server, x.display);
+  ctlSocket = client.ctlSocket;
   [, requestId] = await client.waitFor(/support request ([0-9a-f]{32})/);
-  await client.waitFor(/control socket \//);
   browser = await launchBrowser();
 });
 
@@ -38,14 +37,7 @@ after(async () => {
 
 const xenv = () => ({ ...process.env, DISPLAY: x.display });
 
-async function ctl(...args) {
-  try {
-    const r = await run(path.join(binDir, 'visit-client'), ['ctl', ...args, '--socket', ctlSocket]);
-    return r.stdout;
-  } catch (e) {
-    return `${e.stdout || ''}${e.stderr || ''} (exit ${e.code})`;
-  }
-}
+const ctl = (...args) => ctlCommand(ctlSocket, ...args);
 
 // The X clipboard as an application reads it: {code, bytes} (code 0 = text; see x_clipboard).
 async function xGet(target = 'UTF8_STRING') {

@@ -1,4 +1,4 @@
-// Remote control end to end: Xvfb with a recording X client (x_recorder) -> visit-client
+// Remote control end to end: Xvfb with the recording X client (startRecorder) -> visit-client
 // (XTEST injection, mouse precedence) <- visit-server hub <- technicians' chromium consoles.
 // Checks that nothing is injected without Full-Access (console or raw WebSocket), that the
 // controller's clicks and keys arrive exactly, revoke, mouse precedence and release on an
@@ -6,42 +6,26 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  proc, stopAll, tempDir, startXvfb, startServer, startClient, launchBrowser, login, binDir,
-  toolDir, median, percentile, waitFiled, takeAndOpen, openGiven, pageApi,
+  stopAll, startXvfb, startRecorder, startServer, startCtlClient, ctlCommand, launchBrowser, login,
+  median, percentile, waitFiled, takeAndOpen, openGiven, pageApi,
 } from './lib/harness.mjs';
 
 const run = promisify(execFile);
 const SCREEN = { width: 1280, height: 800 };
 
-let x, server, client, browser, requestId, ctlSocket, recorder, alice, bob;
+let x, server, client, browser, requestId, ctlSocket, alice, bob;
 const lines = [];  // recorder output: {text, t} (t: Date.now() when read)
 
 before(async () => {
   x = await startXvfb(SCREEN.width, SCREEN.height);
-  recorder = new proc('x_recorder', path.join(toolDir, 'x_recorder'), [],
-    { env: { ...process.env, DISPLAY: x.display } });
-  let partial = '';
-  let ready = false;
-  recorder.child.stdout.on('data', (d) => {
-    const t = Date.now();
-    partial += d.toString();
-    const parts = partial.split('\n');
-    partial = parts.pop();
-    for (const text of parts) {
-      if (!ready) { ready = text === 'ready'; continue; }
-      lines.push({ text, t });
-    }
-  });
-  await recorder.waitFor(/^ready$/m);
+  await startRecorder(x.display, { lines, stamped: true });
   server = await startServer({ users: [['alice', 'technician'], ['bob', 'technician']] });
-  ctlSocket = path.join(tempDir('ctl'), 'ctl.sock');
-  client = startClient(server, x.display, { extra: ['--ctl-socket', ctlSocket] });
+  client = await startCtlClient(server, x.display);
+  ctlSocket = client.ctlSocket;
   requestId = await waitFiled(client);
-  await client.waitFor(/control socket \//);
   browser = await launchBrowser();
 });
 
@@ -50,14 +34,7 @@ after(async () => {
   await stopAll();
 });
 
-async function ctl(...args) {
-  try {
-    const r = await run(path.join(binDir, 'visit-client'), ['ctl', ...args, '--socket', ctlSocket]);
-    return r.stdout;
-  } catch (e) {
-    return `${e.stdout || ''}${e.stderr || ''} (exit ${e.code})`;
-  }
-}
+const ctl = (...args) => ctlCommand(ctlSocket, ...args);
 
 // alice takes the request (Take in the Call Manager opens the session); bob, a technician
 // too, joins only after alice invited him (escalation, docs/protocol.md §8.2).

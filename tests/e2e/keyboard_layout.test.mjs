@@ -1,7 +1,7 @@
 // Keyboard layouts end to end: the technician types with playwright's keyboard on the screen
 // canvas in chromium (physical keys, KeyboardEvent.code) -> visit-server -> visit-client (XTEST
 // by physical key position) -> Xvfb, whose layout is set with setxkbmap. The recording X client
-// (x_recorder) prints the keysym each key press gives an application, with the modifier state:
+// (startRecorder) prints the keysym each key press gives an application, with the modifier state:
 // the customer's own layout decides the character, as on a local keyboard.
 //
 // Note: setxkbmap must run while another client is connected (the recorder is), or Xvfb resets
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  proc, stopAll, tempDir, startXvfb, startServer, startClient, launchBrowser, login, binDir, toolDir,
+  stopAll, startXvfb, startRecorder, startServer, startCtlClient, launchBrowser, login, binDir,
 } from './lib/harness.mjs';
 
 const run = promisify(execFile);
@@ -23,21 +23,11 @@ const lines = [];
 
 before(async () => {
   x = await startXvfb(1024, 768);
-  const recorder = new proc('x_recorder', path.join(toolDir, 'x_recorder'), [],
-    { env: { ...process.env, DISPLAY: x.display } });
-  let partial = '';
-  recorder.child.stdout.on('data', (d) => {
-    partial += d.toString();
-    const parts = partial.split('\n');
-    partial = parts.pop();
-    for (const text of parts) if (text !== 'ready') lines.push(text);
-  });
-  await recorder.waitFor(/^ready$/m);
+  await startRecorder(x.display, { lines });
   server = await startServer({ users: [['alice', 'technician']] });
-  ctlSocket = path.join(tempDir('ctl'), 'ctl.sock');
-  client = startClient(server, x.display, { extra: ['--ctl-socket', ctlSocket] });
+  client = await startCtlClient(server, x.display);
+  ctlSocket = client.ctlSocket;
   [, requestId] = await client.waitFor(/support request ([0-9a-f]{32})/);
-  await client.waitFor(/control socket \//);
   browser = await launchBrowser();
   alice = await login(browser, server, 'alice');
   const row = alice.locator(`[data-request-id="${requestId}"]`);

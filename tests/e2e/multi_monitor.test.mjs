@@ -2,7 +2,7 @@
 // (xrandr --setmonitor) -> visit-client lists them in screen_info -> the console offers
 // "All monitors / Monitor 1 / Monitor 2"; clicks on the second monitor, in the all-monitors
 // view and in the single-monitor view (Fit and 1:1), arrive at exactly the expected X
-// coordinates at the recording X client (x_recorder, a window over the whole screen).
+// coordinates at the recording X client (startRecorder, a window over the whole screen).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  proc, stopAll, tempDir, startXvfb, startServer, startClient, launchBrowser, login, binDir, toolDir,
+  stopAll, startXvfb, startRecorder, startServer, startCtlClient, launchBrowser, login, binDir,
 } from './lib/harness.mjs';
 
 const run = promisify(execFile);
@@ -24,25 +24,16 @@ before(async () => {
   x = await startXvfb(SCREEN.width, SCREEN.height);
   const env = { ...process.env, DISPLAY: x.display };
   // The recorder first: Xvfb resets RandR monitors when its last client disconnects.
-  const recorder = new proc('x_recorder', path.join(toolDir, 'x_recorder'), [], { env });
-  let partial = '';
-  recorder.child.stdout.on('data', (d) => {
-    partial += d.toString();
-    const parts = partial.split('\n');
-    partial = parts.pop();
-    for (const text of parts) if (text !== 'ready') lines.push(text);
-  });
-  await recorder.waitFor(/^ready$/m);
+  await startRecorder(x.display, { lines });
   await run('xrandr', ['--setmonitor', 'left', '1024/270x768/200+0+0', 'screen'], { env });
   await run('xrandr', ['--setmonitor', 'right', '1024/270x768/200+1024+0', 'none'], { env });
   const listed = (await run('xrandr', ['--listmonitors'], { env })).stdout;
   assert.match(listed, /Monitors: 2/, listed);
 
   server = await startServer({ users: [['alice', 'technician']] });
-  ctlSocket = path.join(tempDir('ctl'), 'ctl.sock');
-  client = startClient(server, x.display, { extra: ['--ctl-socket', ctlSocket] });
+  client = await startCtlClient(server, x.display);
+  ctlSocket = client.ctlSocket;
   [, requestId] = await client.waitFor(/support request ([0-9a-f]{32})/);
-  await client.waitFor(/control socket \//);
   browser = await launchBrowser();
   alice = await login(browser, server, 'alice');
   const row = alice.locator(`[data-request-id="${requestId}"]`);

@@ -6,17 +6,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { install, allElements } from './fake_dom.mjs';
-import { FeedStore, formatWaiting, matchesFilter, normalizeSummary, compareRequests } from '../../web/js/feed.js';
-import { createLiveSocket, backoffMs, consoleSocketUrl } from '../../web/js/live_socket.js';
+import { FeedStore, formatWaiting, matchesFilter, normalizeSummary, compareRequests } from '../../web/js/calls/feed.js';
+import { createLiveSocket, backoffMs, consoleSocketUrl } from '../../web/js/calls/live_socket.js';
 import { makeJsonMessage, MessageType } from '../../web/js/protocol.js';
 
 install();
 const { renderCollected, renderAnswers, renderProblems, filterList, listItemText, formatBytes, collectorBody } =
-  await import('../../web/js/collected_view.js');
-const { mountRequests, mayOpen } = await import('../../web/js/requests_view.js');
-const { parseDefinition } = await import('../../web/js/admin_view.js');
-const { svgDataUrl, groupSecret } = await import('../../web/js/account_view.js');
-const { secondsLeft } = await import('../../web/js/code_dialog.js');
+  await import('../../web/js/calls/collected_view.js');
+const { mountRequests } = await import('../../web/js/calls/requests_view.js');
+const { mayOpen } = await import('../../web/js/calls/request_model.js');
+const { parseDefinition } = await import('../../web/js/account/admin_view.js');
+const { svgDataUrl, groupSecret } = await import('../../web/js/account/account_view.js');
+const { secondsLeft } = await import('../../web/js/calls/code_dialog.js');
 
 const HOSTILE = '<img src=x onerror=window.__pwned=1>';
 const SCRIPT = '<script>window.__pwned=2</script>';
@@ -24,9 +25,19 @@ const id = (n) => n.toString(16).padStart(32, '0');
 
 function summary(n, over = {}) {
   return {
-    id: id(n), name: `Customer ${n}`, summary: `problem ${n}`, topic: 'printing', queue: 'general',
-    state: 'waiting', technician: null, created_at: 1000 + n, updated_at: 1000 + n, online: true,
-    via_code: false, viewers: 0, ...over,
+    id: id(n),
+    name: `Customer ${n}`,
+    summary: `problem ${n}`,
+    topic: 'printing',
+    queue: 'general',
+    state: 'waiting',
+    technician: null,
+    created_at: 1000 + n,
+    updated_at: 1000 + n,
+    online: true,
+    via_code: false,
+    viewers: 0,
+    ...over,
   };
 }
 
@@ -44,15 +55,32 @@ test('feed: snapshot, request upserts and removal keep requests by id', () => {
   const f = new FeedStore();
   const changes = [];
   f.subscribe((c) => changes.push(c));
-  f.apply({ event: 'snapshot', server_time: 2000, requests: [summary(1), summary(2), null, { id: '' }, 7],
-    queues: [{ name: 'general', title: 'General', min_role: 'technician' }, { name: 'senior', title: 'Senior', min_role: 'senior' }, { title: 'no name' }] }, 2000_000);
+  f.apply(
+    {
+      event: 'snapshot',
+      server_time: 2000,
+      requests: [summary(1), summary(2), null, { id: '' }, 7],
+      queues: [
+        { name: 'general', title: 'General', min_role: 'technician' },
+        { name: 'senior', title: 'Senior', min_role: 'senior' },
+        { title: 'no name' },
+      ],
+    },
+    2000_000,
+  );
   assert.equal(f.requests.size, 2);
   assert.equal(f.snapshotted, true);
-  assert.deepEqual(f.queues.map((q) => q.name), ['general', 'senior']);
+  assert.deepEqual(
+    f.queues.map((q) => q.name),
+    ['general', 'senior'],
+  );
   assert.equal(changes[0].kind, 'snapshot');
 
   assert.equal(f.apply({ event: 'request', server_time: 2001, request: summary(3) }, 2001_000).kind, 'added');
-  assert.equal(f.apply({ event: 'request', server_time: 2002, request: summary(1, { state: 'in_session', technician: 'alice' }) }, 2002_000).kind, 'changed');
+  assert.equal(
+    f.apply({ event: 'request', server_time: 2002, request: summary(1, { state: 'in_session', technician: 'alice' }) }, 2002_000).kind,
+    'changed',
+  );
   assert.equal(f.get(id(1)).technician, 'alice');
   assert.equal(f.requests.size, 3);
   assert.deepEqual(f.apply({ event: 'removed', id: id(2) }).ids, [id(2)]);
@@ -82,26 +110,37 @@ test('feed: summaries are normalised; customer text stays a string, wrong types 
 
 test('feed: ordering — waiting oldest first, then in session, then ended most recent first', () => {
   const f = new FeedStore();
-  f.apply({ event: 'snapshot', server_time: 5000, requests: [
-    summary(5, { state: 'resolved', updated_at: 3000 }),
-    summary(4, { state: 'in_session', created_at: 1 }),
-    summary(3, { created_at: 300 }),
-    summary(2, { created_at: 200 }),
-    summary(6, { state: 'abandoned', updated_at: 4000 }),
-    summary(7, { state: 'resolved', updated_at: 3500 }),
-  ] });
-  assert.deepEqual(f.list({}).map((r) => r.id), [id(2), id(3), id(4), id(6), id(7), id(5)]);
+  f.apply({
+    event: 'snapshot',
+    server_time: 5000,
+    requests: [
+      summary(5, { state: 'resolved', updated_at: 3000 }),
+      summary(4, { state: 'in_session', created_at: 1 }),
+      summary(3, { created_at: 300 }),
+      summary(2, { created_at: 200 }),
+      summary(6, { state: 'abandoned', updated_at: 4000 }),
+      summary(7, { state: 'resolved', updated_at: 3500 }),
+    ],
+  });
+  assert.deepEqual(
+    f.list({}).map((r) => r.id),
+    [id(2), id(3), id(4), id(6), id(7), id(5)],
+  );
   assert.ok(compareRequests(normalizeSummary(summary(1, { state: 'weird' })), normalizeSummary(summary(2, { state: 'abandoned' }))) > 0);
 });
 
 test('feed: filters by queue and state and searches name, summary, topic', () => {
   const f = new FeedStore();
-  f.apply({ event: 'snapshot', server_time: 5000, requests: [
-    summary(1, { name: 'Ada Lovelace', summary: 'printer prints blank pages', queue: 'general' }),
-    summary(2, { name: 'Grace Hopper', summary: 'VPN drops', queue: 'senior', topic: 'network' }),
-    summary(3, { name: 'Alan Turing', summary: 'mail', state: 'resolved', queue: 'general' }),
-    summary(4, { name: 'Ada Byron', summary: 'screen flickers', state: 'in_session', technician: 'alice', queue: 'direct' }),
-  ] });
+  f.apply({
+    event: 'snapshot',
+    server_time: 5000,
+    requests: [
+      summary(1, { name: 'Ada Lovelace', summary: 'printer prints blank pages', queue: 'general' }),
+      summary(2, { name: 'Grace Hopper', summary: 'VPN drops', queue: 'senior', topic: 'network' }),
+      summary(3, { name: 'Alan Turing', summary: 'mail', state: 'resolved', queue: 'general' }),
+      summary(4, { name: 'Ada Byron', summary: 'screen flickers', state: 'in_session', technician: 'alice', queue: 'direct' }),
+    ],
+  });
   const ids = (flt) => f.list(flt).map((r) => Number.parseInt(r.id, 16));
   assert.deepEqual(ids({}), [1, 2, 4, 3]);
   assert.deepEqual(ids({ state: 'open' }), [1, 2, 4]);
@@ -117,7 +156,10 @@ test('feed: filters by queue and state and searches name, summary, topic', () =>
   assert.equal(matchesFilter(normalizeSummary(summary(1, { name: HOSTILE })), { text: '<img' }), true);
   // Queue names for the filter: the known queues plus any a request names.
   f.setQueues([{ name: 'general', title: 'General' }]);
-  assert.deepEqual(f.queueNames().map((q) => q.name), ['general', 'senior', 'direct']);
+  assert.deepEqual(
+    f.queueNames().map((q) => q.name),
+    ['general', 'senior', 'direct'],
+  );
 });
 
 test('waiting time ticks on the server clock, not the local one', () => {
@@ -176,9 +218,16 @@ test('feed socket: live on the first event, reconnects with growing backoff, res
   const statuses = [];
   const events = [];
   const s = createLiveSocket({
-    url: 'wss://h/ws/console', onEvent: (e) => events.push(e), onStatus: (x) => statuses.push(x),
-    WebSocketImpl: FakeSocket, setTimer: (fn, ms) => { timers.push({ fn, ms }); return timers.length; },
-    clearTimer: () => {}, random: () => 0.5,
+    url: 'wss://h/ws/console',
+    onEvent: (e) => events.push(e),
+    onStatus: (x) => statuses.push(x),
+    WebSocketImpl: FakeSocket,
+    setTimer: (fn, ms) => {
+      timers.push({ fn, ms });
+      return timers.length;
+    },
+    clearTimer: () => {},
+    random: () => 0.5,
   });
   assert.equal(FakeSocket.all.length, 1);
   assert.equal(FakeSocket.all[0].url, 'wss://h/ws/console');
@@ -215,8 +264,12 @@ test('feed socket: unauthorized stops it for good; backoff is capped', () => {
   const closes = [];
   const timers = [];
   const s = createLiveSocket({
-    url: 'u', onEvent: () => {}, onClose: (r) => closes.push(r), WebSocketImpl: FakeSocket,
-    setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => {},
+    url: 'u',
+    onEvent: () => {},
+    onClose: (r) => closes.push(r),
+    WebSocketImpl: FakeSocket,
+    setTimer: (fn, ms) => timers.push({ fn, ms }),
+    clearTimer: () => {},
   });
   FakeSocket.all[0].receive({ code: 'unauthorized', message: 'log in' }, MessageType.close_reason);
   FakeSocket.all[0].drop();
@@ -231,32 +284,75 @@ test('feed socket: unauthorized stops it for good; backoff is capped', () => {
 
 // --- renderers ---------------------------------------------------------------------------------
 const collected = {
-  os: { status: 'ok', elapsed_ms: 3, truncated: false, data: {
-    os_release: { PRETTY_NAME: 'Debian GNU/Linux 13 (trixie)', ID: 'debian' },
-    uname: { sysname: 'Linux', release: '6.1.0', machine: 'x86_64' }, hostname: HOSTILE, uptime_seconds: 7300 } },
-  hardware: { status: 'ok', data: { cpu: { model: 'Xeon', logical_cpus: 8 }, memory: { total_bytes: 8 * 1024 ** 3 },
-    disks: [{ device: '/dev/sda1', mount_point: '/', fs_type: 'ext4', size_bytes: 100 * 1024 ** 3 }] } },
+  os: {
+    status: 'ok',
+    elapsed_ms: 3,
+    truncated: false,
+    data: {
+      os_release: { PRETTY_NAME: 'Debian GNU/Linux 13 (trixie)', ID: 'debian' },
+      uname: { sysname: 'Linux', release: '6.1.0', machine: 'x86_64' },
+      hostname: HOSTILE,
+      uptime_seconds: 7300,
+    },
+  },
+  hardware: {
+    status: 'ok',
+    data: {
+      cpu: { model: 'Xeon', logical_cpus: 8 },
+      memory: { total_bytes: 8 * 1024 ** 3 },
+      disks: [{ device: '/dev/sda1', mount_point: '/', fs_type: 'ext4', size_bytes: 100 * 1024 ** 3 }],
+    },
+  },
   network: { status: 'not_collected', reason: SCRIPT },
-  processes: { status: 'ok', data: { total: 3, unreadable: 0, processes: [
-    { pid: 1, name: 'systemd', user: 'root', rss_bytes: 4096, cmdline: '/sbin/init' },
-    { pid: 42, name: HOSTILE, user: 'ada', rss_bytes: 1, cmdline: SCRIPT },
-    { pid: 43, name: 'evince', user: 'ada', rss_bytes: 2048, cmdline: 'evince a.pdf' }] } },
-  libraries: { status: 'ok', truncated: true, data: { processes_scanned: 9, unreadable: 1, libraries: [
-    { path: '/usr/lib/x86_64-linux-gnu/libc.so.6', process_count: 9 },
-    { path: '/usr/lib/x86_64-linux-gnu/libm.so.6', process_count: 4 },
-    { path: `/tmp/${HOSTILE}.so`, process_count: 1, deleted: true }] } },
-  config: { status: 'ok', data: {
-    gsettings: [{ schema: 'org.gnome.desktop.interface', key: 'gtk-theme', value: HOSTILE }],
-    files: [{ path: '/etc/hosts', content: `127.0.0.1 localhost\n${SCRIPT}\n`, size_bytes: 40, truncated: false },
-      { path: '/etc/shadow', error: 'a secret file, not read' }] } },
+  processes: {
+    status: 'ok',
+    data: {
+      total: 3,
+      unreadable: 0,
+      processes: [
+        { pid: 1, name: 'systemd', user: 'root', rss_bytes: 4096, cmdline: '/sbin/init' },
+        { pid: 42, name: HOSTILE, user: 'ada', rss_bytes: 1, cmdline: SCRIPT },
+        { pid: 43, name: 'evince', user: 'ada', rss_bytes: 2048, cmdline: 'evince a.pdf' },
+      ],
+    },
+  },
+  libraries: {
+    status: 'ok',
+    truncated: true,
+    data: {
+      processes_scanned: 9,
+      unreadable: 1,
+      libraries: [
+        { path: '/usr/lib/x86_64-linux-gnu/libc.so.6', process_count: 9 },
+        { path: '/usr/lib/x86_64-linux-gnu/libm.so.6', process_count: 4 },
+        { path: `/tmp/${HOSTILE}.so`, process_count: 1, deleted: true },
+      ],
+    },
+  },
+  config: {
+    status: 'ok',
+    data: {
+      gsettings: [{ schema: 'org.gnome.desktop.interface', key: 'gtk-theme', value: HOSTILE }],
+      files: [
+        { path: '/etc/hosts', content: `127.0.0.1 localhost\n${SCRIPT}\n`, size_bytes: 40, truncated: false },
+        { path: '/etc/shadow', error: 'a secret file, not read' },
+      ],
+    },
+  },
   packages: { status: 'left_out' },
-  journal: { status: 'ok', data: { since_hours: 24, entries: [{ time: '2026-11-29T10:00:00Z', priority: 3, identifier: 'cupsd', pid: 7, message: HOSTILE }] } },
+  journal: {
+    status: 'ok',
+    data: { since_hours: 24, entries: [{ time: '2026-11-29T10:00:00Z', priority: 3, identifier: 'cupsd', pid: 7, message: HOSTILE }] },
+  },
 };
 
 test('collected: each collector is rendered readably; statuses are explained', () => {
   const root = renderCollected(collected);
   const sections = root.children;
-  assert.deepEqual(sections.map((s) => s.dataset.collector), ['os', 'hardware', 'network', 'processes', 'libraries', 'config', 'packages', 'journal']);
+  assert.deepEqual(
+    sections.map((s) => s.dataset.collector),
+    ['os', 'hardware', 'network', 'processes', 'libraries', 'config', 'packages', 'journal'],
+  );
   const text = (cid) => sections.find((s) => s.dataset.collector === cid).textContent;
   assert.match(text('os'), /Debian GNU\/Linux 13 \(trixie\)/);
   assert.match(text('os'), /2 h 1 min/);
@@ -280,7 +376,9 @@ test('collected: each collector is rendered readably; statuses are explained', (
   assert.equal(cfg.open, false);
   assert.match(cfg.querySelector('summary').textContent, /1 settings keys, 2 files/);
   assert.equal(sections.find((s) => s.dataset.collector === 'network').querySelector('details').open, true);
-  const net = renderCollected({ network: { status: 'ok', data: { interfaces: [{ name: 'eth0' }, { name: HOSTILE }], routes: [{}], routes6: [] } } });
+  const net = renderCollected({
+    network: { status: 'ok', data: { interfaces: [{ name: 'eth0' }, { name: HOSTILE }], routes: [{}], routes6: [] } },
+  });
   assert.equal(net.querySelector('details').open, false);
   assert.ok(net.querySelector('summary').textContent.includes(`2 interfaces (eth0, ${HOSTILE}), 1 routes`));
   noMarkupElements(net);
@@ -327,9 +425,15 @@ test('collected: the filter box narrows a list and shows "N of M"', () => {
 });
 
 test('collected: list items and sizes', () => {
-  assert.deepEqual(listItemText('libraries', { path: '/l.so', process_count: 2, deleted: true }), { main: '/l.so', detail: '2 processes · deleted on disk' });
+  assert.deepEqual(listItemText('libraries', { path: '/l.so', process_count: 2, deleted: true }), {
+    main: '/l.so',
+    detail: '2 processes · deleted on disk',
+  });
   assert.deepEqual(listItemText('packages', { name: 'cups', version: '2.4', arch: 'amd64' }), { main: 'cups', detail: '2.4 · amd64' });
-  assert.equal(listItemText('processes', { pid: 5, name: 'x', user: 'u', rss_bytes: 2048, cmdline: 'x -y' }).detail, 'pid 5 · u · 2.0 KiB · x -y');
+  assert.equal(
+    listItemText('processes', { pid: 5, name: 'x', user: 'u', rss_bytes: 2048, cmdline: 'x -y' }).detail,
+    'pid 5 · u · 2.0 KiB · x -y',
+  );
   assert.equal(listItemText('journal', { time: 't', identifier: 'cupsd', pid: 7, message: 'm' }).detail, 't · cupsd[7]');
   assert.equal(listItemText('other', { a: 1, b_bytes: 1024 }).detail, 'b: 1.0 KiB');
   assert.equal(listItemText('other', 'plain').main, 'plain');
@@ -356,14 +460,25 @@ test('problems: the server list is shown item by item, paths set apart, as text'
 
 test('call manager rows: hostile metadata shown as text; actions follow state and role', () => {
   const f = new FeedStore();
-  f.apply({ event: 'snapshot', server_time: 2000, queues: [{ name: 'general', title: 'General' }], requests: [
-    summary(1, { name: HOSTILE, summary: SCRIPT, topic: HOSTILE, via_code: true }),
-    summary(2, { state: 'in_session', technician: 'alice' }),
-    summary(3, { state: 'in_session', technician: 'bob' }),
-  ] }, 2000_000);
+  f.apply(
+    {
+      event: 'snapshot',
+      server_time: 2000,
+      queues: [{ name: 'general', title: 'General' }],
+      requests: [
+        summary(1, { name: HOSTILE, summary: SCRIPT, topic: HOSTILE, via_code: true }),
+        summary(2, { state: 'in_session', technician: 'alice' }),
+        summary(3, { state: 'in_session', technician: 'bob' }),
+      ],
+    },
+    2000_000,
+  );
   const container = document.createElement('main');
   const view = mountRequests(container, {
-    feed: f, feedStatus: () => 'live', onFeedStatus: () => () => {}, me: { username: 'alice', role: 'technician' },
+    feed: f,
+    feedStatus: () => 'live',
+    onFeedStatus: () => () => {},
+    me: { username: 'alice', role: 'technician' },
     actions: { take() {}, openSession() {}, openDetails() {}, newCode() {} },
   });
   try {
@@ -389,7 +504,10 @@ test('call manager rows: hostile metadata shown as text; actions follow state an
   } finally {
     view.destroy();
   }
-  assert.equal(mayOpen(normalizeSummary(summary(3, { state: 'in_session', technician: 'bob' })), { username: 'carol', role: 'senior' }), true);
+  assert.equal(
+    mayOpen(normalizeSummary(summary(3, { state: 'in_session', technician: 'bob' })), { username: 'carol', role: 'senior' }),
+    true,
+  );
   assert.equal(mayOpen(normalizeSummary(summary(3, { state: 'waiting' })), { username: 'carol', role: 'admin' }), false);
 });
 
@@ -404,7 +522,7 @@ test('account and codes helpers', () => {
 });
 
 test('login: a second-factor answer switches to the code step, then sends the code', async () => {
-  const { mountLogin } = await import('../../web/js/login_view.js');
+  const { mountLogin } = await import('../../web/js/shell/login_view.js');
   const calls = [];
   const container = document.createElement('main');
   const view = mountLogin(container, {
@@ -438,4 +556,42 @@ test('login: a second-factor answer switches to the code step, then sends the co
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(calls[1], ['tina', 'secret-pass', '123456']);
   view.destroy();
+});
+
+test('request details: hostile notes, history and answers shown as text; actions follow state and role', async () => {
+  const { mountDetails } = await import('../../web/js/calls/details_view.js');
+  const f = new FeedStore();
+  f.apply({ event: 'snapshot', server_time: 2000, queues: [{ name: 'general' }, { name: 'vip', title: 'VIP' }], requests: [] }, 2000_000);
+  const detail = {
+    ...summary(5, { name: HOSTILE, summary: SCRIPT, state: 'in_session', technician: 'bob' }),
+    answers: [{ id: 'q', label: HOSTILE, display: SCRIPT }],
+    collected: {},
+    notes: [{ author: HOSTILE, at: 1000, text: SCRIPT }],
+    events: [{ at: 1000, who: 'bob', what: 'invited alice' }],
+  };
+  const container = document.createElement('main');
+  const view = mountDetails(container, {
+    id: id(5),
+    api: { request: async () => detail },
+    feed: f,
+    me: { username: 'alice', role: 'technician' },
+    actions: { take() {}, openSession() {}, back() {}, unauthorized() {} },
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    noMarkupElements(container);
+    assert.equal(container.querySelector('#details-title').textContent, HOSTILE);
+    assert.ok(container.querySelector('#notes').textContent.includes(SCRIPT));
+    assert.ok(container.querySelector('#events').textContent.includes('invited alice'));
+    assert.equal(container.querySelector('[data-action="open"]').hidden, false, 'invited: may open');
+    assert.equal(container.querySelector('[data-action="take"]').hidden, true);
+    assert.equal(container.querySelector('#manage-card').hidden, true, 'not hers to hand over');
+    assert.deepEqual(
+      container.querySelector('#transfer-queue').options.map((o) => o.getAttribute('value')),
+      ['vip'],
+      'every queue but its own',
+    );
+  } finally {
+    view.destroy();
+  }
 });

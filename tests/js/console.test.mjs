@@ -4,21 +4,50 @@
 // Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRoute, formatRoute, parseProbe, isValidRequestId, viewerSocketUrl } from '../../web/js/routes.js';
+import { parseRoute, formatRoute, parseProbe, isValidRequestId, viewerSocketUrl } from '../../web/js/shell/routes.js';
 import {
-  computeLayout, cursorBox, formatScale, clientToScreen, stageBox, SCALE_FIT, SCALE_NATIVE, viewRegion, canvasPlacement,
-} from '../../web/js/view_math.js';
+  computeLayout,
+  cursorBox,
+  formatScale,
+  clientToScreen,
+  stageBox,
+  SCALE_FIT,
+  SCALE_NATIVE,
+  viewRegion,
+  canvasPlacement,
+} from '../../web/js/session/view_math.js';
 import {
-  xButton, WheelAccumulator, PressedState, MoveCoalescer, InputBatcher, InputPump, MAX_BATCH, FLUSH_MS,
-  DOM_DELTA_PIXEL, DOM_DELTA_LINE, DOM_DELTA_PAGE, utf8Length, truncateUtf8, normalizeAccess, accessLabel,
-  holdsControl, reasonText, SPECIAL_MENU,
-} from '../../web/js/input_model.js';
+  xButton,
+  WheelAccumulator,
+  PressedState,
+  MoveCoalescer,
+  InputBatcher,
+  InputPump,
+  MAX_BATCH,
+  FLUSH_MS,
+  DOM_DELTA_PIXEL,
+  DOM_DELTA_LINE,
+  DOM_DELTA_PAGE,
+  utf8Length,
+  truncateUtf8,
+  normalizeAccess,
+  accessLabel,
+  holdsControl,
+  reasonText,
+  SPECIAL_MENU,
+} from '../../web/js/session/input_model.js';
 import {
-  parseTimestamp, formatDuration, formatClock, stateBadgeClass, stateLabel, closeText, onlineLabel,
-} from '../../web/js/format.js';
-import { createApi, ApiError } from '../../web/js/api.js';
-import { Ring, bytesToBase64, tileContains } from '../../web/js/ring.js';
-import { checkScreenInfo } from '../../web/js/viewer_messages.js';
+  parseTimestamp,
+  formatDuration,
+  formatClock,
+  stateBadgeClass,
+  stateLabel,
+  closeText,
+  onlineLabel,
+} from '../../web/js/shell/format.js';
+import { createApi, ApiError } from '../../web/js/shell/api.js';
+import { Ring, bytesToBase64, tileContains } from '../../web/js/session/ring.js';
+import { checkScreenInfo } from '../../web/js/session/viewer_messages.js';
 import { CLOSE_CODES, SpecialKey, makeInput, parseMessage, parseInput, Limits } from '../../web/js/protocol.js';
 
 const ID = '0123456789abcdef0123456789abcdef';
@@ -42,8 +71,17 @@ test('routes: probe in the hash query', () => {
 });
 
 test('routes: hostile or malformed ids are refused', () => {
-  for (const h of ['#/session/', '#/session/..%2f..%2fapi', '#/session/a%20b', '#/session/<script>',
-    `#/session/${'a'.repeat(65)}`, '#/session/a/b', '#/admin/secrets', '#/request/<x>', '#/session/%2e%2e']) {
+  for (const h of [
+    '#/session/',
+    '#/session/..%2f..%2fapi',
+    '#/session/a%20b',
+    '#/session/<script>',
+    `#/session/${'a'.repeat(65)}`,
+    '#/session/a/b',
+    '#/admin/secrets',
+    '#/request/<x>',
+    '#/session/%2e%2e',
+  ]) {
     assert.equal(parseRoute(h).name, 'unknown', h);
   }
   assert.equal(isValidRequestId(ID), true);
@@ -53,8 +91,12 @@ test('routes: hostile or malformed ids are refused', () => {
 });
 
 test('routes: format is the inverse of parse', () => {
-  for (const r of [{ name: 'login', probe: null }, { name: 'requests', probe: null },
-    { name: 'session', id: ID, probe: null }, { name: 'session', id: ID, probe: { x: 5, y: 6 } }]) {
+  for (const r of [
+    { name: 'login', probe: null },
+    { name: 'requests', probe: null },
+    { name: 'session', id: ID, probe: null },
+    { name: 'session', id: ID, probe: { x: 5, y: 6 } },
+  ]) {
     assert.deepEqual(parseRoute(formatRoute(r)), r);
   }
   assert.equal(formatRoute({ name: 'unknown' }), '#/requests');
@@ -84,7 +126,12 @@ test('view math: fit keeps the aspect ratio and fills one dimension', () => {
   const up = computeLayout(SCALE_FIT, { width: 300, height: 200 }, { width: 600, height: 1000 });
   assert.equal(up.scale, 2);
   // Never larger than the room, whatever the rounding.
-  for (const [w, h, aw, ah] of [[1920, 1080, 1371, 761], [1280, 800, 1373, 763], [7, 3, 10, 10], [8192, 1, 100, 100]]) {
+  for (const [w, h, aw, ah] of [
+    [1920, 1080, 1371, 761],
+    [1280, 800, 1373, 763],
+    [7, 3, 10, 10],
+    [8192, 1, 100, 100],
+  ]) {
     const l = computeLayout(SCALE_FIT, { width: w, height: h }, { width: aw, height: ah });
     assert.ok(l.width <= aw && l.height <= ah, `${w}x${h} in ${aw}x${ah} -> ${l.width}x${l.height}`);
     assert.ok(l.width === aw || l.height === ah || Math.abs(l.width - aw) <= 1 || Math.abs(l.height - ah) <= 1);
@@ -92,8 +139,11 @@ test('view math: fit keeps the aspect ratio and fills one dimension', () => {
 });
 
 test('view math: native is one to one; unknown sizes are harmless', () => {
-  assert.deepEqual(computeLayout(SCALE_NATIVE, { width: 1920, height: 1080 }, { width: 100, height: 100 }),
-    { scale: 1, width: 1920, height: 1080 });
+  assert.deepEqual(computeLayout(SCALE_NATIVE, { width: 1920, height: 1080 }, { width: 100, height: 100 }), {
+    scale: 1,
+    width: 1920,
+    height: 1080,
+  });
   assert.deepEqual(computeLayout(SCALE_FIT, { width: 0, height: 0 }, { width: 100, height: 100 }), { scale: 1, width: 0, height: 0 });
   assert.deepEqual(computeLayout(SCALE_FIT, { width: 100, height: 50 }, { width: 0, height: 0 }), { scale: 1, width: 100, height: 50 });
   assert.equal(computeLayout(SCALE_FIT, { width: 10000, height: 1 }, { width: 1, height: 1 }).width, 1);
@@ -208,7 +258,9 @@ test('api: me, login, requests and logout with the CSRF token', async () => {
 });
 
 test('api: network failure and server errors become ApiError', async () => {
-  const api = createApi(async () => { throw new TypeError('Failed to fetch'); });
+  const api = createApi(async () => {
+    throw new TypeError('Failed to fetch');
+  });
   await assert.rejects(api.me(), (e) => e instanceof ApiError && e.status === 0);
   const api2 = createApi(fakeFetch({ 'GET /api/requests': () => response(500, { error: 'db down' }) }));
   await assert.rejects(api2.requests(), (e) => e.status === 500 && e.message === 'db down');
@@ -244,21 +296,59 @@ test('tileContains', () => {
 
 test('screen_info validation', () => {
   assert.deepEqual(checkScreenInfo({ width: 1920, height: 1080, cell: 64 }), { width: 1920, height: 1080, scope: null });
-  assert.deepEqual(checkScreenInfo({ width: 10, height: 10, cell: 64, scope: { kind: 'desktop' } }), { width: 10, height: 10, scope: null });
+  assert.deepEqual(checkScreenInfo({ width: 10, height: 10, cell: 64, scope: { kind: 'desktop' } }), {
+    width: 10,
+    height: 10,
+    scope: null,
+  });
   assert.deepEqual(
     checkScreenInfo({ width: 10, height: 10, cell: 64, scope: { kind: 'window', title: '<b>Mail</b>', state: 'minimised', extra: 1 } }),
     { width: 10, height: 10, scope: { kind: 'window', title: '<b>Mail</b>', state: 'minimised' } },
   );
-  assert.deepEqual(checkScreenInfo({ width: 2048, height: 768, cell: 64, monitors: [{ x: 0, y: 0, width: 1024, height: 768, primary: true }, { x: 1024, y: 0, width: 1024, height: 768 }] }),
-    { width: 2048, height: 768, scope: null, monitors: [{ x: 0, y: 0, width: 1024, height: 768, primary: true }, { x: 1024, y: 0, width: 1024, height: 768, primary: false }] });
-  for (const monitors of [{}, [null], [{ x: 1, y: 0, width: 2048, height: 768 }], [{ x: 0, y: 0, width: 0, height: 768 }], [{ x: 0, y: 0, width: 10, height: 10, primary: 1 }],
-    Array.from({ length: 9 }, () => ({ x: 0, y: 0, width: 10, height: 10 }))]) {
+  assert.deepEqual(
+    checkScreenInfo({
+      width: 2048,
+      height: 768,
+      cell: 64,
+      monitors: [
+        { x: 0, y: 0, width: 1024, height: 768, primary: true },
+        { x: 1024, y: 0, width: 1024, height: 768 },
+      ],
+    }),
+    {
+      width: 2048,
+      height: 768,
+      scope: null,
+      monitors: [
+        { x: 0, y: 0, width: 1024, height: 768, primary: true },
+        { x: 1024, y: 0, width: 1024, height: 768, primary: false },
+      ],
+    },
+  );
+  for (const monitors of [
+    {},
+    [null],
+    [{ x: 1, y: 0, width: 2048, height: 768 }],
+    [{ x: 0, y: 0, width: 0, height: 768 }],
+    [{ x: 0, y: 0, width: 10, height: 10, primary: 1 }],
+    Array.from({ length: 9 }, () => ({ x: 0, y: 0, width: 10, height: 10 })),
+  ]) {
     assert.throws(() => checkScreenInfo({ width: 2048, height: 768, monitors }), JSON.stringify(monitors));
   }
   const scoped = (scope) => ({ width: 10, height: 10, cell: 64, scope });
-  for (const bad of [{}, null, { width: 0, height: 1 }, { width: 8193, height: 1 }, { width: 1.5, height: 2 }, { width: '10', height: 10 },
-    scoped(null), scoped({ kind: 'app' }), scoped({ kind: 'window', title: 'x' }), scoped({ kind: 'window', title: 'x', state: 'hidden' }),
-    scoped({ kind: 'window', title: 'é'.repeat(129), state: 'visible' })]) {
+  for (const bad of [
+    {},
+    null,
+    { width: 0, height: 1 },
+    { width: 8193, height: 1 },
+    { width: 1.5, height: 2 },
+    { width: '10', height: 10 },
+    scoped(null),
+    scoped({ kind: 'app' }),
+    scoped({ kind: 'window', title: 'x' }),
+    scoped({ kind: 'window', title: 'x', state: 'hidden' }),
+    scoped({ kind: 'window', title: 'é'.repeat(129), state: 'visible' }),
+  ]) {
     assert.throws(() => checkScreenInfo(bad), JSON.stringify(bad));
   }
 });
@@ -274,7 +364,11 @@ test('input mapping: Fit, scaled down, box at its page position', () => {
   assert.deepEqual(clientToScreen(100.75, 50.25, box, screen), { x: 1, y: 0, inside: true });
   assert.deepEqual(clientToScreen(1059.9, 589.9, box, screen), { x: 1919, y: 1079, inside: true });
   // Scaled up (small screen in a big window).
-  assert.deepEqual(clientToScreen(30, 21, { left: 0, top: 0, width: 600, height: 400 }, { width: 300, height: 200 }), { x: 15, y: 10, inside: true });
+  assert.deepEqual(clientToScreen(30, 21, { left: 0, top: 0, width: 600, height: 400 }, { width: 300, height: 200 }), {
+    x: 15,
+    y: 10,
+    inside: true,
+  });
 });
 
 test('input mapping: letterboxed Fit', () => {
@@ -401,16 +495,21 @@ test('input: batcher collapses runs of moves and splits at the protocol limit', 
   b.push({ kind: 'pointer_move', x: 3, y: 3 });
   b.push({ kind: 'pointer_move', x: 4, y: 4 });
   b.push({ kind: 'button', button: 1, pressed: false, x: 4, y: 4 });
-  assert.deepEqual(b.take(), [[
-    { kind: 'pointer_move', x: 2, y: 2 },
-    { kind: 'button', button: 1, pressed: true, x: 2, y: 2 },
-    { kind: 'pointer_move', x: 4, y: 4 },
-    { kind: 'button', button: 1, pressed: false, x: 4, y: 4 },
-  ]]);
+  assert.deepEqual(b.take(), [
+    [
+      { kind: 'pointer_move', x: 2, y: 2 },
+      { kind: 'button', button: 1, pressed: true, x: 2, y: 2 },
+      { kind: 'pointer_move', x: 4, y: 4 },
+      { kind: 'button', button: 1, pressed: false, x: 4, y: 4 },
+    ],
+  ]);
   assert.deepEqual(b.take(), []);
   for (let i = 0; i < 600; i++) b.push({ kind: 'key', code: 'KeyA', pressed: i % 2 === 0 });
   const batches = b.take();
-  assert.deepEqual(batches.map((x) => x.length), [256, 256, 88]);
+  assert.deepEqual(
+    batches.map((x) => x.length),
+    [256, 256, 88],
+  );
   for (const batch of batches) {
     const msg = parseMessage(makeInput(1, batch));
     assert.equal(parseInput(msg.payload).events.length, batch.length);
@@ -446,11 +545,22 @@ test('input pump: flushes on the animation frame or after 8 ms, whichever first'
   const f = fakeScheduler();
   const pump = new InputPump((events) => sent.push(events), f.sched);
   pump.push([{ kind: 'pointer_move', x: 1, y: 1 }]);
-  pump.push([{ kind: 'pointer_move', x: 5, y: 5 }, { kind: 'wheel', dx: 0, dy: 1 }]);
+  pump.push([
+    { kind: 'pointer_move', x: 5, y: 5 },
+    { kind: 'wheel', dx: 0, dy: 1 },
+  ]);
   assert.equal(sent.length, 0);
-  assert.deepEqual(f.tasks.map((t) => [t.kind, t.ms]).sort(), [['raf', undefined], ['timeout', FLUSH_MS]]);
+  assert.deepEqual(f.tasks.map((t) => [t.kind, t.ms]).sort(), [
+    ['raf', undefined],
+    ['timeout', FLUSH_MS],
+  ]);
   f.run('raf');
-  assert.deepEqual(sent, [[{ kind: 'pointer_move', x: 5, y: 5 }, { kind: 'wheel', dx: 0, dy: 1 }]]);
+  assert.deepEqual(sent, [
+    [
+      { kind: 'pointer_move', x: 5, y: 5 },
+      { kind: 'wheel', dx: 0, dy: 1 },
+    ],
+  ]);
   assert.equal(f.tasks.length, 0); // the timer was cancelled
   pump.push([{ kind: 'key', code: 'KeyA', pressed: true }]);
   f.run('timeout');
@@ -465,10 +575,19 @@ test('input pump: full batches go at once; drop discards; no raf still works', (
   const pump = new InputPump((events) => sent.push(events), { ...f.sched, raf: null, cancelRaf: null });
   const keys = Array.from({ length: 300 }, (_, i) => ({ kind: 'key', code: 'KeyA', pressed: i % 2 === 0 }));
   pump.push(keys);
-  assert.deepEqual(sent.map((b) => b.length), [256]);
-  assert.deepEqual(f.tasks.map((t) => t.kind), ['timeout']);
+  assert.deepEqual(
+    sent.map((b) => b.length),
+    [256],
+  );
+  assert.deepEqual(
+    f.tasks.map((t) => t.kind),
+    ['timeout'],
+  );
   f.run('timeout');
-  assert.deepEqual(sent.map((b) => b.length), [256, 44]);
+  assert.deepEqual(
+    sent.map((b) => b.length),
+    [256, 44],
+  );
   pump.push([{ kind: 'special', special: 'ctrl_alt_del' }]);
   pump.drop();
   assert.equal(f.tasks.length, 0);
@@ -496,7 +615,13 @@ test('access state: normalised, labelled, ours or not', () => {
   assert.equal(holdsControl(fa, ''), false);
   assert.equal(holdsControl(ro, 'alice'), false);
   assert.equal(normalizeAccess({ mode: 'full_access', controller: { id: 'x' }, reason: 'paused', paused_ms: 5000 }).pausedMs, 5000);
-  for (const bad of [null, {}, { mode: 'root' }, { mode: 'full_access', controller: null }, { mode: 'full_access', controller: { id: '' } }]) {
+  for (const bad of [
+    null,
+    {},
+    { mode: 'root' },
+    { mode: 'full_access', controller: null },
+    { mode: 'full_access', controller: { id: '' } },
+  ]) {
     assert.throws(() => normalizeAccess(bad), JSON.stringify(bad));
   }
   assert.equal(reasonText('revoked'), 'the customer took back control');
@@ -509,12 +634,20 @@ test('access state: normalised, labelled, ours or not', () => {
 test('keys menu: every entry is a protocol special key', () => {
   assert.equal(SPECIAL_MENU.length, 7);
   for (const item of SPECIAL_MENU) assert.ok(SpecialKey[item.special] >= 1, item.special);
-  assert.doesNotThrow(() => makeInput(1, SPECIAL_MENU.map((i) => ({ kind: 'special', special: i.special }))));
+  assert.doesNotThrow(() =>
+    makeInput(
+      1,
+      SPECIAL_MENU.map((i) => ({ kind: 'special', special: i.special })),
+    ),
+  );
 });
 
 test('monitor view: region, canvas placement and input mapping on the second monitor', () => {
   const screen = { width: 2048, height: 768 };
-  const monitors = [{ x: 0, y: 0, width: 1024, height: 768 }, { x: 1024, y: 0, width: 1024, height: 768 }];
+  const monitors = [
+    { x: 0, y: 0, width: 1024, height: 768 },
+    { x: 1024, y: 0, width: 1024, height: 768 },
+  ];
   assert.deepEqual(viewRegion(screen, monitors, -1), { x: 0, y: 0, width: 2048, height: 768 });
   assert.deepEqual(viewRegion(screen, monitors, 1), { x: 1024, y: 0, width: 1024, height: 768 });
   assert.deepEqual(viewRegion(screen, monitors, 5), { x: 0, y: 0, width: 2048, height: 768 });

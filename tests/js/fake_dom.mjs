@@ -7,15 +7,23 @@ export class FakeNode {
     this.childNodes = [];
     this.parentNode = null;
   }
-  get firstChild() { return this.childNodes[0] || null; }
-  get lastChild() { return this.childNodes[this.childNodes.length - 1] || null; }
+  get firstChild() {
+    return this.childNodes[0] || null;
+  }
+  get lastChild() {
+    return this.childNodes[this.childNodes.length - 1] || null;
+  }
   get nextSibling() {
     if (!this.parentNode) return null;
     const s = this.parentNode.childNodes;
     return s[s.indexOf(this) + 1] || null;
   }
-  appendChild(n) { return this.insertBefore(n, null); }
-  append(...nodes) { for (const n of nodes) this.appendChild(typeof n === 'string' ? new FakeText(n) : n); }
+  appendChild(n) {
+    return this.insertBefore(n, null);
+  }
+  append(...nodes) {
+    for (const n of nodes) this.appendChild(typeof n === 'string' ? new FakeText(n) : n);
+  }
   insertBefore(n, ref) {
     if (n.parentNode) n.parentNode.removeChild(n);
     const i = ref ? this.childNodes.indexOf(ref) : -1;
@@ -30,12 +38,16 @@ export class FakeNode {
     n.parentNode = null;
     return n;
   }
-  remove() { if (this.parentNode) this.parentNode.removeChild(this); }
+  remove() {
+    if (this.parentNode) this.parentNode.removeChild(this);
+  }
   contains(n) {
     for (let x = n; x; x = x.parentNode) if (x === this) return true;
     return false;
   }
-  get textContent() { return this.childNodes.map((c) => c.textContent).join(''); }
+  get textContent() {
+    return this.childNodes.map((c) => c.textContent).join('');
+  }
   set textContent(t) {
     for (const c of this.childNodes) c.parentNode = null;
     this.childNodes = [];
@@ -49,8 +61,12 @@ export class FakeText extends FakeNode {
     this.data = data;
     this.nodeType = 3;
   }
-  get textContent() { return this.data; }
-  set textContent(t) { this.data = String(t); }
+  get textContent() {
+    return this.data;
+  }
+  set textContent(t) {
+    this.data = String(t);
+  }
 }
 
 export class FakeElement extends FakeNode {
@@ -68,19 +84,37 @@ export class FakeElement extends FakeNode {
     const self = this;
     this.classList = {
       contains: (c) => self.className.split(/\s+/).includes(c),
-      add: (c) => { if (!self.classList.contains(c)) self.className = `${self.className} ${c}`.trim(); },
-      remove: (c) => { self.className = self.className.split(/\s+/).filter((x) => x && x !== c).join(' '); },
-      toggle: (c, on) => { if (on ?? !self.classList.contains(c)) self.classList.add(c); else self.classList.remove(c); },
+      add: (c) => {
+        if (!self.classList.contains(c)) self.className = `${self.className} ${c}`.trim();
+      },
+      remove: (c) => {
+        self.className = self.className
+          .split(/\s+/)
+          .filter((x) => x && x !== c)
+          .join(' ');
+      },
+      toggle: (c, on) => {
+        if (on ?? !self.classList.contains(c)) self.classList.add(c);
+        else self.classList.remove(c);
+      },
     };
   }
-  get children() { return this.childNodes.filter((c) => c instanceof FakeElement); }
-  get options() { return this.children.filter((c) => c.tagName === 'OPTION'); }
+  get children() {
+    return this.childNodes.filter((c) => c instanceof FakeElement);
+  }
+  get options() {
+    return this.children.filter((c) => c.tagName === 'OPTION');
+  }
   setAttribute(k, v) {
     this.attributes.set(k, String(v));
     if (k === 'value') this.value = String(v);
   }
-  getAttribute(k) { return this.attributes.has(k) ? this.attributes.get(k) : null; }
-  removeAttribute(k) { this.attributes.delete(k); }
+  getAttribute(k) {
+    return this.attributes.has(k) ? this.attributes.get(k) : null;
+  }
+  removeAttribute(k) {
+    this.attributes.delete(k);
+  }
   addEventListener(type, fn) {
     if (!this.listeners.has(type)) this.listeners.set(type, []);
     this.listeners.get(type).push(fn);
@@ -90,12 +124,24 @@ export class FakeElement extends FakeNode {
     for (const fn of this.listeners.get(type) || []) fn(ev);
   }
   focus() {}
-  closest() { return null; }
-  set innerHTML(_) { throw new Error('innerHTML used'); }
-  get innerHTML() { throw new Error('innerHTML read'); }
-  set outerHTML(_) { throw new Error('outerHTML used'); }
-  insertAdjacentHTML() { throw new Error('insertAdjacentHTML used'); }
-  querySelector(sel) { return this.querySelectorAll(sel)[0] || null; }
+  closest() {
+    return null;
+  }
+  set innerHTML(_) {
+    throw new Error('innerHTML used');
+  }
+  get innerHTML() {
+    throw new Error('innerHTML read');
+  }
+  set outerHTML(_) {
+    throw new Error('outerHTML used');
+  }
+  insertAdjacentHTML() {
+    throw new Error('insertAdjacentHTML used');
+  }
+  querySelector(sel) {
+    return this.querySelectorAll(sel)[0] || null;
+  }
   // Only "tag", "#id" and "[data-x=\"v\"]" selectors: enough for the tests.
   querySelectorAll(sel) {
     const out = [];

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import * as P from '../../web/js/protocol.js';
-import { decodeFrame } from '../../web/js/frame_decoder.js';
-import { checkScreenInfo } from '../../web/js/viewer_messages.js';
+import { decodeFrame } from '../../web/js/session/frame_decoder.js';
+import { checkScreenInfo } from '../../web/js/session/viewer_messages.js';
 
 const fixtures = new URL('../fixtures/protocol/', import.meta.url);
 const fixture = (name) => new Uint8Array(readFileSync(new URL(name, fixtures)));
@@ -65,7 +65,12 @@ test('writers reproduce the fixtures byte for byte', () => {
   );
   const si = P.parseMessage(fixture('screen_info_monitors.bin'));
   assert.deepEqual(checkScreenInfo(si.json || P.parseJsonPayload(si.payload)), { width: 2048, height: 768, scope: null, monitors });
-  const scopeInfo = { width: 130, height: 70, cell: 64, scope: { kind: 'window', title: 'Rechnung \u2014 caf\u00e9 <b>&</b>', state: 'minimised' } };
+  const scopeInfo = {
+    width: 130,
+    height: 70,
+    cell: 64,
+    scope: { kind: 'window', title: 'Rechnung \u2014 caf\u00e9 <b>&</b>', state: 'minimised' },
+  };
   assert.deepEqual(P.makeJsonMessage(P.MessageType.screen_info, 2, scopeInfo, FIXED_TIME), fixture('screen_info_window.bin'));
   const parsed = P.parseMessage(fixture('screen_info_window.bin'));
   assert.deepEqual(P.parseScreenScope(parsed.json.scope), scopeInfo.scope);
@@ -105,10 +110,7 @@ test('message header refusals', () => {
   throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.frame_ack, 1, new Uint8Array(3))), 'bad_size');
   throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.frame_ack, 1, new Uint8Array(5))), 'too_large');
   throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.frame, 1, new Uint8Array(0))), 'truncated');
-  throwsReason(
-    () => P.parseMessage(P.makeMessage(P.MessageType.frame, 1, new Uint8Array(P.Limits.maxFramePayload + 1))),
-    'too_large',
-  );
+  throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.frame, 1, new Uint8Array(P.Limits.maxFramePayload + 1))), 'too_large');
   // An ArrayBuffer works as well as a Uint8Array.
   assert.equal(P.parseMessage(ack.slice().buffer).sequence, 5);
 });
@@ -119,8 +121,12 @@ test('JSON payload limits and refusals', () => {
     assert.equal(s.length, size);
     return new TextEncoder().encode(s);
   };
-  for (const [type, max] of [[P.MessageType.hello, 65536], [P.MessageType.close_reason, 4096],
-    [P.MessageType.screen_info, 1024], [P.MessageType.viewers, 16 * 1024]]) {
+  for (const [type, max] of [
+    [P.MessageType.hello, 65536],
+    [P.MessageType.close_reason, 4096],
+    [P.MessageType.screen_info, 1024],
+    [P.MessageType.viewers, 16 * 1024],
+  ]) {
     assert.ok(P.parseMessage(P.makeMessage(type, 1, padded(max))));
     throwsReason(() => P.parseMessage(P.makeMessage(type, 1, padded(max + 1))), 'too_large');
     throwsReason(() => P.parseMessage(P.makeMessage(type, 1, new Uint8Array(0))), 'bad_json');
@@ -129,8 +135,10 @@ test('JSON payload limits and refusals', () => {
   for (const bad of ['[]', '1', '"s"', 'null', '{', '{"a":1,}', '{}x', '\ufeff{}']) {
     throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.hello, 1, enc.encode(bad))), 'bad_json');
   }
-  for (const bytes of [[0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d],
-    [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]]) {
+  for (const bytes of [
+    [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d],
+    [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d],
+  ]) {
     throwsReason(() => P.parseJsonPayload(new Uint8Array(bytes)), 'bad_json');
   }
 });
@@ -143,13 +151,16 @@ test('cursor payloads', () => {
   const m = P.parseMessage(P.makeMessage(P.MessageType.cursor_shape, 1, shape));
   assert.deepEqual({ ...P.parseCursorShape(m.payload), rgba: undefined }, { w: 2, h: 2, hotX: 1, hotY: 0, rgba: undefined });
   const wide = shape.slice();
-  wide[4] = 2;  // hot_x == w
+  wide[4] = 2; // hot_x == w
   throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.cursor_shape, 1, wide)), 'bad_value');
   throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.cursor_shape, 1, shape.subarray(1))), 'bad_value');
   throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.cursor_shape, 1, shape.subarray(0, 23))), 'bad_size');
   const pos = new Uint8Array([10, 0, 20, 0, 1, 0]);
-  assert.deepEqual(P.parseCursorPosition(P.parseMessage(P.makeMessage(P.MessageType.cursor_position, 1, pos)).payload),
-    { x: 10, y: 20, visible: true });
+  assert.deepEqual(P.parseCursorPosition(P.parseMessage(P.makeMessage(P.MessageType.cursor_position, 1, pos)).payload), {
+    x: 10,
+    y: 20,
+    visible: true,
+  });
   throwsReason(() => P.parseMessage(P.makeMessage(P.MessageType.cursor_position, 1, new Uint8Array([0, 0, 0, 0, 2, 0]))), 'bad_value');
 });
 
@@ -158,7 +169,7 @@ test('frame refusals mirror C++ parse_frame', () => {
   const tiles = P.parseFrame(payload, W, H);
   throwsReason(() => P.parseFrame(payload, 0, H), 'bad_value');
   throwsReason(() => P.parseFrame(payload, 8193, H), 'bad_value');
-  throwsReason(() => P.parseFrame(payload, 200, H), 'bad_tile');  // w of the edge cells differ
+  throwsReason(() => P.parseFrame(payload, 200, H), 'bad_tile'); // w of the edge cells differ
   // Truncated anywhere.
   for (const n of [0, 3, 4, 17, payload.length - 1]) {
     assert.throws(() => P.parseFrame(payload.subarray(0, n), W, H), P.ProtocolError);
@@ -168,30 +179,131 @@ test('frame refusals mirror C++ parse_frame', () => {
     fn(copy, new DataView(copy.buffer));
     return copy;
   };
-  throwsReason(() => P.parseFrame(edit((b) => { b[0] = 0; b[1] = 0; }), W, H), 'bad_value');
-  throwsReason(() => P.parseFrame(edit((b) => { b[0] = 7; }), W, H), 'bad_value');  // > 6 cells
-  throwsReason(() => P.parseFrame(edit((b) => { b[2] = 1; }), W, H), 'bad_value');
-  throwsReason(() => P.parseFrame(edit((b, dv) => dv.setUint16(4, 1, true)), W, H), 'bad_tile');  // x off grid
-  throwsReason(() => P.parseFrame(edit((b, dv) => dv.setUint16(8, 63, true)), W, H), 'bad_tile');  // w wrong
-  throwsReason(() => P.parseFrame(edit((b) => { b[4 + 8] = 3; }), W, H), 'bad_tile');  // encoding
-  throwsReason(() => P.parseFrame(edit((b) => { b[4 + 9] = 1; }), W, H), 'bad_tile');  // reserved
-  throwsReason(() => P.parseFrame(edit((b, dv) => dv.setUint32(4 + 10, 0xffffffff, true)), W, H), 'bad_tile');
-  throwsReason(() => P.parseFrame(edit((b, dv) => dv.setUint32(4 + 10, 16385, true)), W, H), 'bad_tile');
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b) => {
+          b[0] = 0;
+          b[1] = 0;
+        }),
+        W,
+        H,
+      ),
+    'bad_value',
+  );
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b) => {
+          b[0] = 7;
+        }),
+        W,
+        H,
+      ),
+    'bad_value',
+  ); // > 6 cells
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b) => {
+          b[2] = 1;
+        }),
+        W,
+        H,
+      ),
+    'bad_value',
+  );
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b, dv) => dv.setUint16(4, 1, true)),
+        W,
+        H,
+      ),
+    'bad_tile',
+  ); // x off grid
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b, dv) => dv.setUint16(8, 63, true)),
+        W,
+        H,
+      ),
+    'bad_tile',
+  ); // w wrong
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b) => {
+          b[4 + 8] = 3;
+        }),
+        W,
+        H,
+      ),
+    'bad_tile',
+  ); // encoding
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b) => {
+          b[4 + 9] = 1;
+        }),
+        W,
+        H,
+      ),
+    'bad_tile',
+  ); // reserved
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b, dv) => dv.setUint32(4 + 10, 0xffffffff, true)),
+        W,
+        H,
+      ),
+    'bad_tile',
+  );
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b, dv) => dv.setUint32(4 + 10, 16385, true)),
+        W,
+        H,
+      ),
+    'bad_tile',
+  );
   const withTrailer = new Uint8Array(payload.length + 1);
   withTrailer.set(payload);
   throwsReason(() => P.parseFrame(withTrailer, W, H), 'bad_size');
   // The second tile names the first tile's cell.
   const secondOffset = 4 + 14 + tiles[0].data.length;
-  throwsReason(() => P.parseFrame(edit((b, dv) => {
-    dv.setUint16(secondOffset, tiles[0].x, true);
-    dv.setUint16(secondOffset + 2, tiles[0].y, true);
-    dv.setUint16(secondOffset + 4, tiles[0].w, true);
-    dv.setUint16(secondOffset + 6, tiles[0].h, true);
-  }), W, H), 'bad_tile');
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b, dv) => {
+          dv.setUint16(secondOffset, tiles[0].x, true);
+          dv.setUint16(secondOffset + 2, tiles[0].y, true);
+          dv.setUint16(secondOffset + 4, tiles[0].w, true);
+          dv.setUint16(secondOffset + 6, tiles[0].h, true);
+        }),
+        W,
+        H,
+      ),
+    'bad_tile',
+  );
   // A segment that does not end with the sync flush marker.
   const rawIndex = tiles.findIndex((t) => t.encoding === P.TileEncoding.raw);
   const rawEnd = tiles[rawIndex].data.byteOffset - payload.byteOffset + tiles[rawIndex].data.length;
-  throwsReason(() => P.parseFrame(edit((b) => { b[rawEnd - 1] = 0; }), W, H), 'bad_tile');
+  throwsReason(
+    () =>
+      P.parseFrame(
+        edit((b) => {
+          b[rawEnd - 1] = 0;
+        }),
+        W,
+        H,
+      ),
+    'bad_tile',
+  );
 });
 
 test('corrupt deflate data is refused by decodeFrame', async () => {
@@ -203,13 +315,37 @@ test('corrupt deflate data is refused by decodeFrame', async () => {
   // A tile claiming fewer rows: the stream inflates to more than the tiles need.
   await rejectsReason(decodeFrame(tiles.map((t) => (t === raw ? { ...t, h: 32 } : t))), 'bad_tile');
   // A tile whose segment is missing: the stream ends early.
-  await rejectsReason(decodeFrame(tiles.filter((t) => t !== raw).concat([{ ...raw, data: raw.data.subarray(raw.data.length - 5) }])), 'bad_tile');
+  await rejectsReason(
+    decodeFrame(tiles.filter((t) => t !== raw).concat([{ ...raw, data: raw.data.subarray(raw.data.length - 5) }])),
+    'bad_tile',
+  );
 });
 
 test('palette index >= n is refused', async () => {
   // 64x1 screen, n = 3 (2-bit indices), a stored block of 16 bytes 0xff (index 3 everywhere).
-  const data = new Uint8Array([2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 0x00, 16, 0, 0xef, 0xff,
-    ...new Array(16).fill(0xff), 0x00, 0x00, 0x00, 0xff, 0xff]);
+  const data = new Uint8Array([
+    2,
+    1,
+    1,
+    1,
+    2,
+    2,
+    2,
+    3,
+    3,
+    3,
+    0x00,
+    16,
+    0,
+    0xef,
+    0xff,
+    ...new Array(16).fill(0xff),
+    0x00,
+    0x00,
+    0x00,
+    0xff,
+    0xff,
+  ]);
   const payload = new Uint8Array(4 + 14 + data.length);
   const dv = new DataView(payload.buffer);
   dv.setUint16(0, 1, true);
@@ -220,7 +356,7 @@ test('palette index >= n is refused', async () => {
   payload.set(data, 18);
   const tiles = P.parseFrame(payload, 64, 1);
   await rejectsReason(decodeFrame(tiles), 'bad_tile');
-  payload.fill(0xaa, 18 + 15, 18 + 31);  // index 2 everywhere: fine
+  payload.fill(0xaa, 18 + 15, 18 + 31); // index 2 everywhere: fine
   const [tile] = await decodeFrame(P.parseFrame(payload, 64, 1));
   assert.deepEqual([...tile.rgba.subarray(0, 8)], [3, 3, 3, 255, 3, 3, 3, 255]);
 });
@@ -241,9 +377,20 @@ test('solid-only frames need no inflation', async () => {
 test('constants match the C++ header', () => {
   assert.equal(P.HEADER_SIZE, 16);
   assert.equal(P.Limits.maxMessageSize, (8 << 20) + 16);
-  assert.deepEqual(P.CLOSE_CODES, ['protocol_error', 'version_mismatch', 'too_large', 'unauthorized',
-    'forbidden_origin', 'not_found', 'server_shutdown', 'customer_left', 'replaced', 'code_refused',
-    'invalid_request', 'resolved']);
+  assert.deepEqual(P.CLOSE_CODES, [
+    'protocol_error',
+    'version_mismatch',
+    'too_large',
+    'unauthorized',
+    'forbidden_origin',
+    'not_found',
+    'server_shutdown',
+    'customer_left',
+    'replaced',
+    'code_refused',
+    'invalid_request',
+    'resolved',
+  ]);
   assert.equal(P.MAX_PAYLOAD[P.MessageType.cursor_shape], 65544);
 });
 
@@ -269,7 +416,10 @@ test('the key-code table is the C++ table', () => {
 });
 
 test('input fixtures: parse and reproduce both forms', () => {
-  for (const [name, seq, from] of [['input_viewer.bin', 10, ''], ['input_customer.bin', 11, 'tech-7']]) {
+  for (const [name, seq, from] of [
+    ['input_viewer.bin', 10, ''],
+    ['input_customer.bin', 11, 'tech-7'],
+  ]) {
     const m = P.parseMessage(fixture(name));
     assert.equal(m.type, P.MessageType.input);
     assert.equal(m.sequence, seq);
@@ -282,8 +432,7 @@ test('control JSON and text fixtures', () => {
   const viewer = P.parseMessage(fixture('control_request_viewer.bin'));
   assert.equal(viewer.type, P.MessageType.control_request);
   assert.deepEqual(viewer.json, {});
-  assert.deepEqual(P.makeJsonMessage(P.MessageType.control_request, 7, {}, FIXED_TIME),
-    fixture('control_request_viewer.bin'));
+  assert.deepEqual(P.makeJsonMessage(P.MessageType.control_request, 7, {}, FIXED_TIME), fixture('control_request_viewer.bin'));
   const customer = P.parseMessage(fixture('control_request_customer.bin'));
   assert.deepEqual(customer.json, { technician: { id: 'tech-7', name: 'Grace Hopper' } });
   const state = { mode: 'full_access', controller: { id: 'tech-7', name: 'Grace Hopper' }, reason: 'granted' };
@@ -316,13 +465,13 @@ test('input refusals mirror C++ parse_input', () => {
   throwsReason(() => P.parseMessage(edit(P.HEADER_SIZE + 2, 2)), 'bad_size');
   const one = (e) => P.parseMessage(P.makeMessage(P.MessageType.input, 1, oneEvent(e)));
   const oneEvent = (bytes) => new Uint8Array([0, 1, 0, ...bytes]);
-  throwsReason(() => one([1, 0, 0, 0, 0, 0, 0, 0]), 'bad_value');  // button 0
-  throwsReason(() => one([1, 10, 0, 0, 0, 0, 0, 0]), 'bad_value');  // button 10
-  throwsReason(() => one([2, 0, 0x9b, 0xff, 0, 0, 0, 0]), 'bad_value');  // wheel -101
-  assert.ok(one([2, 0, 0x9c, 0xff, 100, 0, 0, 0]));  // wheel -100, 100
-  throwsReason(() => one([3, 1, 0, 0, 0, 0, 0, 0]), 'bad_value');  // key 0
+  throwsReason(() => one([1, 0, 0, 0, 0, 0, 0, 0]), 'bad_value'); // button 0
+  throwsReason(() => one([1, 10, 0, 0, 0, 0, 0, 0]), 'bad_value'); // button 10
+  throwsReason(() => one([2, 0, 0x9b, 0xff, 0, 0, 0, 0]), 'bad_value'); // wheel -101
+  assert.ok(one([2, 0, 0x9c, 0xff, 100, 0, 0, 0])); // wheel -100, 100
+  throwsReason(() => one([3, 1, 0, 0, 0, 0, 0, 0]), 'bad_value'); // key 0
   throwsReason(() => one([3, 1, P.KEY_CODES.length, 0, 0, 0, 0, 0]), 'bad_value');
-  throwsReason(() => one([4, 8, 0, 0, 0, 0, 0, 0]), 'bad_value');  // special 8
+  throwsReason(() => one([4, 8, 0, 0, 0, 0, 0, 0]), 'bad_value'); // special 8
   const many = new Array(256).fill({ kind: 'pointer_move', x: 1, y: 2 });
   assert.ok(P.parseMessage(P.makeInput(1, many, 'a'.repeat(64))));
   const huge = new Uint8Array(P.MAX_PAYLOAD[P.MessageType.input] + 1);

@@ -242,6 +242,17 @@ TEST(message, error_category_and_close_codes) {
   EXPECT_FALSE(close_code_from_string("nope"));
 }
 
+TEST(message, as_parse_error_takes_only_codes_of_the_protocol_category) {
+  EXPECT_EQ(as_parse_error(make_error_code(parse_error::bad_json)), parse_error::bad_json);
+  EXPECT_EQ(as_parse_error(parse_message(std::vector<std::uint8_t>(3)).error()),
+            parse_error::truncated);
+  EXPECT_FALSE(as_parse_error(boost::system::error_code()));
+  // The same value in another category is not a parse_error.
+  const int value = static_cast<int>(parse_error::bad_json);
+  EXPECT_FALSE(as_parse_error({value, boost::system::generic_category()}));
+  EXPECT_FALSE(as_parse_error({value, boost::system::system_category()}));
+}
+
 TEST(message, now_us_is_wall_clock) {
   auto t = now_us();
   EXPECT_GT(t, 1'600'000'000'000'000ull);  // after 2020

@@ -11,14 +11,14 @@
 #include <fstream>
 #include <random>
 
-#include "server/cli/command_line.hpp"
 #include "server/auth/crypto_helpers.hpp"
 #include "server/auth/login_sessions.hpp"
 #include "server/auth/login_throttle.hpp"
 #include "server/auth/roles.hpp"
 #include "server/auth/secret_box.hpp"
-#include "server/store/store.hpp"
 #include "server/auth/totp.hpp"
+#include "server/cli/command_line.hpp"
+#include "server/store/store.hpp"
 
 namespace visit::server {
 namespace {

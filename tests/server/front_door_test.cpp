@@ -387,6 +387,31 @@ TEST_F(front_door, transfer_invite_notes_resolve_reopen_with_role_checks_and_a_l
 
 // --- queue and wizard administration ------------------------------------------------------
 
+TEST_F(front_door, a_queue_update_with_an_unknown_min_role_is_refused_and_changes_nothing) {
+  client c(*server);
+  auto alice = login(c, "alice");
+  ASSERT_EQ(post(c, alice, "/api/admin/queues",
+                 R"({"name":"plotters","title":"Plotters","min_role":"senior"})")
+                .status,
+            201u);
+  // The caller's mistake (400), never a database error (500).
+  for (std::string body : {R"({"min_role":"king"})", R"({"min_role":""})",
+                           R"({"title":"Renamed","min_role":"Admin"})"}) {
+    auto r = post(c, alice, "/api/admin/queues/plotters", body);
+    EXPECT_EQ(r.status, 400u) << body;
+    EXPECT_EQ(r.json().at("error").as_string(), "min_role: one of technician, senior, admin");
+  }
+  bool found = false;
+  json::value listed = get(c, alice, "/api/admin/queues").json();
+  for (auto& q : listed.at("queues").as_array()) {
+    if (q.at("name") != "plotters") continue;
+    found = true;
+    EXPECT_EQ(q.at("min_role"), "senior");
+    EXPECT_EQ(q.at("title"), "Plotters");
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST_F(front_door, admins_manage_queues_and_the_wizard_and_bad_definitions_list_their_problems) {
   client c(*server);
   auto alice = login(c, "alice");

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <set>
 
-#include "server/live/console_feed.hpp"
-#include "server/auth/crypto_helpers.hpp"
 #include "server/api/request_routes.hpp"
+#include "server/auth/crypto_helpers.hpp"
 #include "server/auth/session_codes.hpp"
+#include "server/live/console_feed.hpp"
 #include "server/store/store.hpp"
 
 namespace visit::server {

@@ -6,8 +6,8 @@
 
 #include "server/cli/command_line.hpp"
 #include "server/http/http_policy.hpp"
-#include "server/live/json_messages.hpp"
 #include "server/http/route.hpp"
+#include "server/live/json_messages.hpp"
 
 namespace visit::server {
 namespace {

@@ -127,24 +127,117 @@ export const SpecialKey = Object.freeze({
  */
 export const KEY_CODES = Object.freeze([
   'Unidentified',
-  'KeyA', 'KeyB', 'KeyC', 'KeyD', 'KeyE', 'KeyF', 'KeyG', 'KeyH', 'KeyI', 'KeyJ',
-  'KeyK', 'KeyL', 'KeyM', 'KeyN', 'KeyO', 'KeyP', 'KeyQ', 'KeyR', 'KeyS', 'KeyT',
-  'KeyU', 'KeyV', 'KeyW', 'KeyX', 'KeyY', 'KeyZ',
-  'Digit0', 'Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5', 'Digit6', 'Digit7', 'Digit8', 'Digit9',
-  'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12',
-  'Enter', 'Escape', 'Backspace', 'Tab', 'Space',
-  'Minus', 'Equal', 'BracketLeft', 'BracketRight', 'Backslash',
-  'Semicolon', 'Quote', 'Backquote', 'Comma', 'Period', 'Slash',
-  'CapsLock', 'PrintScreen', 'ScrollLock', 'Pause',
-  'Insert', 'Home', 'PageUp', 'Delete', 'End', 'PageDown',
-  'ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp',
-  'NumLock', 'NumpadDivide', 'NumpadMultiply', 'NumpadSubtract', 'NumpadAdd',
-  'NumpadEnter', 'Numpad1', 'Numpad2', 'Numpad3', 'Numpad4', 'Numpad5',
-  'Numpad6', 'Numpad7', 'Numpad8', 'Numpad9', 'Numpad0', 'NumpadDecimal',
-  'IntlBackslash', 'ContextMenu',
-  'ShiftLeft', 'ShiftRight', 'ControlLeft', 'ControlRight',
-  'AltLeft', 'AltRight', 'MetaLeft', 'MetaRight',
-  'F13', 'F14', 'F15', 'F16', 'IntlRo', 'IntlYen',
+  'KeyA',
+  'KeyB',
+  'KeyC',
+  'KeyD',
+  'KeyE',
+  'KeyF',
+  'KeyG',
+  'KeyH',
+  'KeyI',
+  'KeyJ',
+  'KeyK',
+  'KeyL',
+  'KeyM',
+  'KeyN',
+  'KeyO',
+  'KeyP',
+  'KeyQ',
+  'KeyR',
+  'KeyS',
+  'KeyT',
+  'KeyU',
+  'KeyV',
+  'KeyW',
+  'KeyX',
+  'KeyY',
+  'KeyZ',
+  'Digit0',
+  'Digit1',
+  'Digit2',
+  'Digit3',
+  'Digit4',
+  'Digit5',
+  'Digit6',
+  'Digit7',
+  'Digit8',
+  'Digit9',
+  'F1',
+  'F2',
+  'F3',
+  'F4',
+  'F5',
+  'F6',
+  'F7',
+  'F8',
+  'F9',
+  'F10',
+  'F11',
+  'F12',
+  'Enter',
+  'Escape',
+  'Backspace',
+  'Tab',
+  'Space',
+  'Minus',
+  'Equal',
+  'BracketLeft',
+  'BracketRight',
+  'Backslash',
+  'Semicolon',
+  'Quote',
+  'Backquote',
+  'Comma',
+  'Period',
+  'Slash',
+  'CapsLock',
+  'PrintScreen',
+  'ScrollLock',
+  'Pause',
+  'Insert',
+  'Home',
+  'PageUp',
+  'Delete',
+  'End',
+  'PageDown',
+  'ArrowRight',
+  'ArrowLeft',
+  'ArrowDown',
+  'ArrowUp',
+  'NumLock',
+  'NumpadDivide',
+  'NumpadMultiply',
+  'NumpadSubtract',
+  'NumpadAdd',
+  'NumpadEnter',
+  'Numpad1',
+  'Numpad2',
+  'Numpad3',
+  'Numpad4',
+  'Numpad5',
+  'Numpad6',
+  'Numpad7',
+  'Numpad8',
+  'Numpad9',
+  'Numpad0',
+  'NumpadDecimal',
+  'IntlBackslash',
+  'ContextMenu',
+  'ShiftLeft',
+  'ShiftRight',
+  'ControlLeft',
+  'ControlRight',
+  'AltLeft',
+  'AltRight',
+  'MetaLeft',
+  'MetaRight',
+  'F13',
+  'F14',
+  'F15',
+  'F16',
+  'IntlRo',
+  'IntlYen',
 ]);
 const KEY_INDEX = new Map(KEY_CODES.map((name, i) => [name, i]));
 
@@ -342,8 +435,13 @@ export function parseInput(payload) {
     if (kind === 'pointer_move') {
       events[i] = { kind, x: dv.getUint16(o + 2, true), y: dv.getUint16(o + 4, true) };
     } else if (kind === 'button') {
-      events[i] = { kind, button: b1, pressed: dv.getUint16(o + 6, true) === 1,
-        x: dv.getUint16(o + 2, true), y: dv.getUint16(o + 4, true) };
+      events[i] = {
+        kind,
+        button: b1,
+        pressed: dv.getUint16(o + 6, true) === 1,
+        x: dv.getUint16(o + 2, true),
+        y: dv.getUint16(o + 4, true),
+      };
     } else if (kind === 'wheel') {
       events[i] = { kind, dx: dv.getInt16(o + 2, true), dy: dv.getInt16(o + 4, true) };
     } else if (kind === 'key') {
@@ -458,8 +556,7 @@ function tileDataOk(encoding, data) {
 export function parseFrame(payload, width, height) {
   const bytes = asBytes(payload);
   const maxDim = Limits.maxScreenDimension;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || width > maxDim ||
-      height < 1 || height > maxDim) {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || width > maxDim || height < 1 || height > maxDim) {
     fail('bad_value', `screen ${width}x${height}`);
   }
   if (bytes.length < FRAME_HEADER_SIZE) fail('truncated', 'frame header');
@@ -483,9 +580,17 @@ export function parseFrame(payload, width, height) {
     const encoding = bytes[off + 8];
     const reserved = bytes[off + 9];
     const length = dv.getUint32(off + 10, true);
-    if (x % CELL_SIZE !== 0 || x >= width || y % CELL_SIZE !== 0 || y >= height ||
-        w !== Math.min(CELL_SIZE, width - x) || h !== Math.min(CELL_SIZE, height - y) ||
-        encoding > 2 || reserved !== 0 || length > Limits.maxTileData) {
+    if (
+      x % CELL_SIZE !== 0 ||
+      x >= width ||
+      y % CELL_SIZE !== 0 ||
+      y >= height ||
+      w !== Math.min(CELL_SIZE, width - x) ||
+      h !== Math.min(CELL_SIZE, height - y) ||
+      encoding > 2 ||
+      reserved !== 0 ||
+      length > Limits.maxTileData
+    ) {
       fail('bad_tile', `tile ${i} at ${x},${y} ${w}x${h} encoding ${encoding} length ${length}`);
     }
     const start = off + TILE_HEADER_SIZE;

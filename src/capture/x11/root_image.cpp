@@ -47,7 +47,8 @@ bool root_image::attach_shm(Visual* visual, int depth) {
     return false;
   }
   void* address = shmat(shm_.shmid, nullptr, 0);
-  if (address == reinterpret_cast<void*>(-1)) {
+  // shmat's documented failure value is the address -1.
+  if (address == reinterpret_cast<void*>(-1)) {  // NOLINT(performance-no-int-to-ptr)
     shmctl(shm_.shmid, IPC_RMID, nullptr);
     shm_.shmid = -1;
     detach_shm();

@@ -250,9 +250,10 @@ capture_result screen_capturer_x11::update_size() {
   if (!image_) return capture_result::error_temporary;
   if (options_.use_shm && !image_->uses_shm() && !warned_no_shm_) {
     warned_no_shm_ = true;
-    std::fprintf(stderr,
-                 "visit capture: the X server cannot attach shared memory; grabbing "
-                 "through the connection (slower)\n");
+    // A diagnostic: a failed write to stderr has nowhere else to be reported.
+    (void)std::fprintf(stderr,
+                       "visit capture: the X server cannot attach shared memory; grabbing "
+                       "through the connection (slower)\n");
   }
   return capture_result::success;
 }

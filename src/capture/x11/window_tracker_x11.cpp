@@ -234,7 +234,8 @@ class window_tracker_x11 final : public window_tracker {
  private:
   static std::string hex(std::uint64_t id) {
     char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(id));
+    // At most 18 characters: it cannot be cut short or fail.
+    (void)std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(id));
     return buf;
   }
 

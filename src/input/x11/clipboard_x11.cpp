@@ -219,7 +219,7 @@ void clipboard_x11::handle(XEvent& event) {
     XSetSelectionOwner(d, clipboard_, window_, owned_since_);
     XSetSelectionOwner(d, XA_PRIMARY, window_, owned_since_);
     owning_ = XGetSelectionOwner(d, clipboard_) == window_;
-    if (!owning_) std::fprintf(stderr, "visit clipboard: could not own CLIPBOARD\n");
+    if (!owning_) (void)std::fprintf(stderr, "visit clipboard: could not own CLIPBOARD\n");
   } else if (event.type == SelectionRequest) {
     on_request(event.xselectionrequest);
   } else if (event.type == SelectionClear) {

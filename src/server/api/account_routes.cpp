@@ -6,13 +6,13 @@
 #include <ctime>
 
 #include "protocol/message.hpp"
-#include "server/cli/command_line.hpp"
 #include "server/auth/crypto_helpers.hpp"
+#include "server/auth/roles.hpp"
+#include "server/auth/totp.hpp"
+#include "server/cli/command_line.hpp"
 #include "server/http/http_policy.hpp"
 #include "server/log.hpp"
-#include "server/auth/roles.hpp"
 #include "server/shared_state.hpp"
-#include "server/auth/totp.hpp"
 
 namespace visit::server {
 
@@ -88,7 +88,7 @@ void wipe(std::optional<std::string>& s) {
 json::object user_json(const user_record& u) {
   json::object o;
   o["username"] = u.username;
-  o["role"] = u.role;
+  o["role"] = to_string(u.role);
   o["disabled"] = u.disabled;
   o["totp_enabled"] = u.totp_enabled();
   o["created_at"] = iso_time(u.created_at);
@@ -128,16 +128,10 @@ class handler {
   }
 
  private:
-  // The caller's session and fresh account record; for POSTs also the CSRF token and Origin
-  // (docs/security.md). An error reply when any check fails.
-  std::optional<api_reply> require_login(bool state_change) {
+  // The caller's session and fresh account record (the CSRF token and Origin of a POST were
+  // checked before the call, docs/security.md). An error reply when either is missing.
+  std::optional<api_reply> require_login() {
     if (!call_.session) return error(401, "not logged in");
-    if (state_change &&
-        (!equal_constant_time(call_.csrf_header, call_.session->csrf) || !call_.origin_ok)) {
-      log_line("refused address=" + call_.peer + " route=" + std::string(to_string(call_.kind)) +
-               " reason=bad_csrf user=" + log_quote(call_.session->username, 64));
-      return error(403, "missing or wrong X-CSRF-Token");
-    }
     user_ = state_.db().find_user_by_id(call_.session->user_id);
     if (!user_ || user_->disabled) {
       // Disabled or removed while logged in: end the session now rather than at the sweep.
@@ -148,11 +142,12 @@ class handler {
     return std::nullopt;
   }
 
-  std::optional<api_reply> require_admin(bool state_change) {
-    if (auto e = require_login(state_change)) return e;
-    if (!role_at_least(user_->role, "admin")) {
+  std::optional<api_reply> require_admin() {
+    if (auto e = require_login()) return e;
+    if (!role_at_least(user_->role, technician_role::admin)) {
       log_line("refused address=" + call_.peer + " route=" + std::string(to_string(call_.kind)) +
-               " reason=role user=" + log_quote(user_->username, 64) + " role=" + user_->role);
+               " reason=role user=" + log_quote(user_->username, 64) +
+               " role=" + std::string(to_string(user_->role)));
       return error(403, "admins only");
     }
     return std::nullopt;
@@ -230,11 +225,11 @@ class handler {
     }
     auto& u = outcome.user;
     auto created = state_.sessions().create(u.id, u.username, u.role);
-    log_line("login ok address=" + call_.peer + " user=" + log_quote(u.username, 64) +
-             " role=" + u.role + " totp=" + (u.totp_enabled() ? "yes" : "no") +
+    log_line("login ok address=" + call_.peer + " user=" + log_quote(u.username, 64) + " role=" +
+             std::string(to_string(u.role)) + " totp=" + (u.totp_enabled() ? "yes" : "no") +
              " session=" + created.s.key.substr(0, 12));
     api_reply r = reply(200, {{"username", u.username},
-                              {"role", u.role},
+                              {"role", to_string(u.role)},
                               {"csrf", created.s.csrf},
                               {"totp_enabled", u.totp_enabled()}});
     r.headers.emplace_back("Set-Cookie", session_cookie(created.token));
@@ -244,16 +239,16 @@ class handler {
 
   // --- GET /api/me ------------------------------------------------------------------------
   api_reply me() {
-    if (auto e = require_login(false)) return *e;
+    if (auto e = require_login()) return *e;
     return reply(200, {{"username", user_->username},
-                       {"role", user_->role},
+                       {"role", to_string(user_->role)},
                        {"csrf", call_.session->csrf},
                        {"totp_enabled", user_->totp_enabled()}});
   }
 
   // --- POST /api/me/password --------------------------------------------------------------
   api_reply change_password() {
-    if (auto e = require_login(true)) return *e;
+    if (auto e = require_login()) return *e;
     auto body = parse_body(call_);
     if (body.problem) return *body.problem;
     bool ok = true;
@@ -285,7 +280,7 @@ class handler {
 
   // --- POST /api/me/totp/* ----------------------------------------------------------------
   api_reply totp_setup() {
-    if (auto e = require_login(true)) return *e;
+    if (auto e = require_login()) return *e;
     sodium_memzero(call_.body.data(), call_.body.size());
     if (user_->totp_enabled()) return error(409, "TOTP is already on; turn it off first");
     std::string secret = totp::new_secret();
@@ -304,7 +299,7 @@ class handler {
   }
 
   api_reply totp_enable() {
-    if (auto e = require_login(true)) return *e;
+    if (auto e = require_login()) return *e;
     auto body = parse_body(call_);
     if (body.problem) return *body.problem;
     bool ok = true;
@@ -330,7 +325,7 @@ class handler {
   }
 
   api_reply totp_disable() {
-    if (auto e = require_login(true)) return *e;
+    if (auto e = require_login()) return *e;
     auto body = parse_body(call_);
     if (body.problem) return *body.problem;
     bool ok = true;
@@ -349,14 +344,14 @@ class handler {
 
   // --- /api/admin/users -------------------------------------------------------------------
   api_reply list_users() {
-    if (auto e = require_admin(false)) return *e;
+    if (auto e = require_admin()) return *e;
     json::array list;
     for (const auto& u : state_.db().list_users()) list.push_back(user_json(u));
     return reply(200, {{"users", std::move(list)}});
   }
 
   api_reply create_user() {
-    if (auto e = require_admin(true)) return *e;
+    if (auto e = require_admin()) return *e;
     auto body = parse_body(call_);
     if (body.problem) return *body.problem;
     bool ok = true;
@@ -375,11 +370,12 @@ class handler {
                         "username: 1 to 64 of A-Z a-z 0-9 . _ @ -, starting with a letter or "
                         "digit"));
     }
-    if (!is_valid_role(*role)) return done(error(400, "role: admin, senior or technician"));
+    auto new_role = parse_role(*role);
+    if (!new_role) return done(error(400, "role: admin, senior or technician"));
     api_reply problem;
     auto hash = hash_new_password(*password, problem);
     if (!hash) return done(problem);
-    switch (state_.db().add_user(*username, *role, *hash, unix_now())) {
+    switch (state_.db().add_user(*username, *new_role, *hash, unix_now())) {
       case store::add_result::added:
         break;
       case store::add_result::duplicate:
@@ -395,7 +391,7 @@ class handler {
   }
 
   api_reply change_user() {
-    if (auto e = require_admin(true)) return *e;
+    if (auto e = require_admin()) return *e;
     auto body = parse_body(call_);
     if (body.problem) return *body.problem;
     const json::object& o = body.o;
@@ -427,7 +423,11 @@ class handler {
                         "expected any of {\"role\": ROLE, \"disabled\": true|false, "
                         "\"password\": NEW, \"reset_totp\": true}"));
     }
-    if (role && !is_valid_role(*role)) return done(error(400, "role: admin, senior or technician"));
+    std::optional<technician_role> new_role;
+    if (role) {
+      new_role = parse_role(*role);
+      if (!new_role) return done(error(400, "role: admin, senior or technician"));
+    }
     auto target = state_.db().find_user(call_.target_user);
     if (!target) return done(error(404, "no such user"));
     std::optional<std::string> hash;
@@ -439,10 +439,10 @@ class handler {
     auto& db = state_.db();
     const std::string& name = target->username;
     bool demoted = false, promoted = false;
-    if (role && *role != target->role) {
-      switch (db.set_role(name, *role)) {
+    if (new_role && *new_role != target->role) {
+      switch (db.set_role(name, *new_role)) {
         case store::change_result::changed:
-          demoted = role_rank(*role) < role_rank(target->role);
+          demoted = !role_at_least(*new_role, target->role);
           promoted = !demoted;
           break;
         case store::change_result::last_admin:
@@ -481,7 +481,7 @@ class handler {
       closed = state_.close_sessions(
           keys, (disabled && *disabled) ? "the account was disabled" : "the account was changed");
     } else if (promoted) {
-      state_.sessions().set_role(target->id, *role);
+      state_.sessions().set_role(target->id, *new_role);
     }
     log_line("admin user_changed by=" + log_quote(user_->username, 64) +
              " user=" + log_quote(name, 64) + (role ? " role=" + *role : std::string()) +

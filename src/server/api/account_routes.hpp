@@ -4,6 +4,9 @@
 // api_call and the api_reply back into a response, so no Beast template lives here.
 // Threading: handle_account_route may block (Argon2id, SQLite); http_session runs the POSTs
 // on the auth thread (runs_on_auth_thread) and the GETs inline.
+// CSRF: http_session has checked the X-CSRF-Token and Origin of every state change of a
+// logged-in session before the call (route_match::changes_state); only /api/login, which has
+// no session yet, checks its Origin here (after its Content-Type, as it always has).
 #pragma once
 #include <optional>
 #include <string>
@@ -23,8 +26,7 @@ struct api_call {
   std::string target_user;    // admin_user: the {username} of the path
   std::string body;           // wiped by the handler once parsed (it may hold passwords)
   bool json_content = false;  // Content-Type is application/json
-  bool origin_ok = false;     // no Origin header, or the server's own origin
-  std::string csrf_header;    // X-CSRF-Token, may be empty
+  bool origin_ok = false;     // no Origin header, or the server's own origin (login)
   std::optional<login_sessions::session> session;  // from the login cookie
   std::string peer;                                // "ip:port", for logs
   std::string ip;                                  // for throttling

@@ -14,20 +14,21 @@ namespace visit::server {
 namespace json = boost::json;
 
 bool may_see(store& db, const support_request_record& r, std::string_view user,
-             std::string_view role) {
+             technician_role role) {
   if (r.technician && *r.technician == user) return true;
   if (r.queue != "direct") {
     auto q = db.find_queue(r.queue);
-    if (q && role_rank(role) >= role_rank(q->min_role)) return true;
+    auto needed = q ? q->required_role() : std::nullopt;
+    if (needed && role_at_least(role, *needed)) return true;
   }
   return db.is_invited(r.id, user);
 }
 
 bool is_given(store& db, const support_request_record& r, std::string_view user,
-              std::string_view role) {
-  if (r.state != "in_session") return false;
+              technician_role role) {
+  if (r.state != request_state::in_session) return false;
   if (r.technician && *r.technician == user) return true;
-  if (role_rank(role) >= role_rank("senior")) return true;
+  if (role_at_least(role, technician_role::senior)) return true;
   return db.is_invited(r.id, user);
 }
 
@@ -39,7 +40,7 @@ json::object request_summary(const support_request_record& r, bool online, std::
   o["summary"] = r.summary;
   o["topic"] = r.topic;
   o["queue"] = r.queue;
-  o["state"] = r.state;
+  o["state"] = to_string(r.state);
   if (r.technician) {
     o["technician"] = *r.technician;
   } else {
@@ -105,35 +106,50 @@ class handler {
       : st_(s), db_(s.db()), call_(c), user_(c.session.username), role_(c.session.role) {}
 
   front_door_reply run() {
-    const std::string& a = call_.route->action;
-    if (a == "list") return list();
-    if (a == "codes_list") return codes_list();
-    if (a == "codes_create") return codes_create();
-    if (a.starts_with("queue") || a.starts_with("wizard")) {
-      if (role_rank(role_) < role_rank("admin")) return error(403, "admins only");
-      if (a == "queues_list") return queues_list();
-      if (a == "queues_create") return queues_create();
-      if (a == "queue_update") return queue_update();
-      if (a == "wizard_get") return wizard_get();
-      if (a == "wizard_set") return wizard_set();
+    using enum front_door_action;
+    const front_door_action a = call_.route->what;
+    if (a == list) return list_requests();
+    if (a == codes_list) return list_codes();
+    if (a == codes_create) return create_code();
+    if (is_admin_action(a)) {
+      if (!role_at_least(role_, technician_role::admin)) return error(403, "admins only");
+      switch (a) {
+        case queues_list:
+          return list_queues();
+        case queues_create:
+          return create_queue();
+        case queue_update:
+          return update_queue();
+        case wizard_get:
+          return get_wizard();
+        default:
+          return set_wizard();
+      }
     }
     // Everything else names one request the technician must be allowed to see.
     auto r = db_.find_request(call_.route->request_id);
     if (!r || !may_see(db_, *r, user_, role_)) return error(404, "no such request");
     rec_ = std::move(*r);
-    if (a == "get") return details();
-    if (a == "take") return take();
-    if (a == "notes") return add_note();
+    if (a == get) return details();
+    if (a == take) return take_request();
+    if (a == notes) return add_note();
     // Owner, senior or admin.
     bool owner = rec_.technician && *rec_.technician == user_;
-    if (!owner && role_rank(role_) < role_rank("senior")) {
+    if (!owner && !role_at_least(role_, technician_role::senior)) {
       return error(403, "only the technician who has this request, a senior or an admin may");
     }
-    if (a == "transfer") return transfer();
-    if (a == "invite") return invite();
-    if (a == "resolve") return resolve();
-    if (a == "reopen") return reopen();
-    return error(404, "not found");
+    switch (a) {
+      case transfer:
+        return transfer_request();
+      case invite:
+        return invite_technician();
+      case resolve:
+        return resolve_request();
+      case reopen:
+        return reopen_request();
+      default:
+        return error(404, "not found");
+    }
   }
 
  private:
@@ -155,7 +171,7 @@ class handler {
              " user=" + log_quote(user_, 64));
   }
 
-  front_door_reply list() {
+  front_door_reply list_requests() {
     json::object o;
     o["server_time"] = unix_now();
     o["requests"] = json::parse(st_.requests_json(user_, role_, nullptr));
@@ -220,7 +236,7 @@ class handler {
     return reply(200, o);
   }
 
-  front_door_reply take() {
+  front_door_reply take_request() {
     std::string holder;
     switch (db_.take_request(rec_.id, user_, unix_now(), &holder)) {
       case store::take_result::taken:
@@ -240,7 +256,7 @@ class handler {
     return error(500, "the server cannot store this");
   }
 
-  front_door_reply transfer() {
+  front_door_reply transfer_request() {
     auto b = body();
     if (!b) return error(400, "expected a JSON object");
     auto tech = text_member(*b, "technician", 1, protocol::max_technician_id_bytes);
@@ -264,7 +280,7 @@ class handler {
     return current_summary();
   }
 
-  front_door_reply invite() {
+  front_door_reply invite_technician() {
     auto b = body();
     if (!b) return error(400, "expected a JSON object");
     auto tech = text_member(*b, "technician", 1, protocol::max_technician_id_bytes);
@@ -293,7 +309,7 @@ class handler {
     return reply(201, o);
   }
 
-  front_door_reply resolve() {
+  front_door_reply resolve_request() {
     auto b = body();
     if (!b) return error(400, "expected a JSON object");
     std::optional<std::string> note;
@@ -310,13 +326,13 @@ class handler {
     return current_summary();
   }
 
-  front_door_reply reopen() {
+  front_door_reply reopen_request() {
     if (!db_.reopen_request(rec_.id, unix_now())) return error(409, "the request is open");
     changed("reopen");
     return current_summary();
   }
 
-  front_door_reply codes_list() {
+  front_door_reply list_codes() {
     json::array list;
     for (auto& c : st_.codes().live_for(user_)) {
       list.push_back({{"code", c.code}, {"expires_at", c.expires_at}});
@@ -326,7 +342,7 @@ class handler {
     return reply(200, o);
   }
 
-  front_door_reply codes_create() {
+  front_door_reply create_code() {
     session_codes::create_error why{};
     auto c = st_.codes().create(user_, &why);
     if (!c) {
@@ -347,7 +363,7 @@ class handler {
     return {{"name", q.name}, {"title", q.title}, {"min_role", q.min_role}};
   }
 
-  front_door_reply queues_list() {
+  front_door_reply list_queues() {
     json::array list;
     for (auto& q : db_.list_queues()) list.push_back(queue_json(q));
     json::object o;
@@ -355,7 +371,7 @@ class handler {
     return reply(200, o);
   }
 
-  front_door_reply queues_create() {
+  front_door_reply create_queue() {
     auto b = body();
     if (!b) return error(400, "expected a JSON object");
     auto name = text_member(*b, "name", 1, 32);
@@ -364,7 +380,7 @@ class handler {
     if (!name || !valid_queue_name(*name)) return error(400, "name: 1 to 32 of [a-z0-9-]");
     if (*name == "direct") return error(400, "name: \"direct\" is reserved for session codes");
     if (!title) return error(400, "title: 1 to 200 bytes of UTF-8");
-    if (!min_role || role_rank(*min_role) == 0) {
+    if (!min_role || !parse_role(*min_role)) {
       return error(400, "min_role: one of technician, senior, admin");
     }
     queue_record q{*name, *title, *min_role};
@@ -381,7 +397,7 @@ class handler {
     return error(500, "the server cannot store this");
   }
 
-  front_door_reply queue_update() {
+  front_door_reply update_queue() {
     auto q = db_.find_queue(call_.route->name);
     if (!q) return error(404, "no such queue");
     auto b = body();
@@ -393,7 +409,7 @@ class handler {
     }
     if (b->contains("min_role")) {
       auto m = text_member(*b, "min_role", 1, 16);
-      if (!m || role_rank(*m) < 0) return error(400, "min_role: one of technician, senior, admin");
+      if (!m || !parse_role(*m)) return error(400, "min_role: one of technician, senior, admin");
       q->min_role = *m;
     }
     if (!db_.update_queue(*q)) return error(500, "the server cannot store this");
@@ -402,7 +418,7 @@ class handler {
     return reply(200, queue_json(*q));
   }
 
-  front_door_reply wizard_get() {
+  front_door_reply get_wizard() {
     auto w = db_.current_wizard();
     if (!w) return error(404, "no wizard definition");
     json::object o;
@@ -413,7 +429,7 @@ class handler {
     return reply(200, o);
   }
 
-  front_door_reply wizard_set() {
+  front_door_reply set_wizard() {
     auto b = body();
     if (!b || !b->contains("definition")) return error(400, "expected {\"definition\": {...}}");
     const json::value& def = b->at("definition");
@@ -448,7 +464,7 @@ class handler {
   store& db_;
   const front_door_call& call_;
   std::string user_;
-  std::string role_;
+  technician_role role_;
   support_request_record rec_;
 };
 

@@ -1,6 +1,7 @@
 #include "server/auth/login_sessions.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "server/auth/crypto_helpers.hpp"
 
@@ -14,8 +15,25 @@ bool login_sessions::expired(const entry& e, steady_time now) const {
   return now - e.last_used >= idle_ || now - e.created >= absolute_;
 }
 
+namespace {
+technician_role role_of(std::string_view word) {
+  auto r = parse_role(word);
+  if (!r) throw std::invalid_argument("not a role: " + std::string(word.substr(0, 16)));
+  return *r;
+}
+}  // namespace
+
 login_sessions::created login_sessions::create(std::int64_t user_id, std::string_view username,
-                                               std::string_view role) {
+                                               std::string_view role_word) {
+  return create(user_id, username, role_of(role_word));
+}
+
+void login_sessions::set_role(std::int64_t user_id, std::string_view role_word) {
+  set_role(user_id, role_of(role_word));
+}
+
+login_sessions::created login_sessions::create(std::int64_t user_id, std::string_view username,
+                                               technician_role role) {
   created out;
   out.token = random_hex(32);
   out.s.key = sha256_hex(out.token);
@@ -105,7 +123,7 @@ std::vector<std::string> login_sessions::remove_if_not(
   return gone;
 }
 
-void login_sessions::set_role(std::int64_t user_id, std::string_view role) {
+void login_sessions::set_role(std::int64_t user_id, technician_role role) {
   std::lock_guard lock(mutex_);
   for (auto& [key, e] : sessions_) {
     if (e.s.user_id == user_id) e.s.role = role;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/auth/roles.hpp"
 #include "server/steady_clock_fn.hpp"
 
 namespace visit::server {
@@ -25,7 +26,7 @@ class login_sessions {
     std::string key;  // SHA-256 of the token, hex: names the session in logs and registries
     std::int64_t user_id = 0;
     std::string username;
-    std::string role;
+    technician_role role = technician_role::technician;
     std::string csrf;  // 256-bit random hex, sent as X-CSRF-Token on state changes
   };
   struct created {
@@ -38,7 +39,9 @@ class login_sessions {
                  std::size_t max_sessions = 10000);
 
   // A new session. When max_sessions are live, the least recently used one is dropped.
-  created create(std::int64_t user_id, std::string_view username, std::string_view role);
+  created create(std::int64_t user_id, std::string_view username, technician_role role);
+  // The word form (tests); throws std::invalid_argument for a word that is not a role.
+  created create(std::int64_t user_id, std::string_view username, std::string_view role_word);
 
   // The live session of `token` (the cookie value), refreshing its idle timer; nullopt when
   // the token is malformed, unknown or expired (an expired session is removed).
@@ -62,7 +65,9 @@ class login_sessions {
   // Ends the sessions for which `keep(session)` is false; returns their keys.
   std::vector<std::string> remove_if_not(const std::function<bool(const session&)>& keep);
   // The role of every live session of `user_id` becomes `role` (a promotion).
-  void set_role(std::int64_t user_id, std::string_view role);
+  void set_role(std::int64_t user_id, technician_role role);
+  // The word form (tests); throws std::invalid_argument for a word that is not a role.
+  void set_role(std::int64_t user_id, std::string_view role_word);
 
   std::chrono::seconds idle_timeout() const { return idle_; }
   std::chrono::seconds absolute_timeout() const { return absolute_; }

@@ -8,8 +8,8 @@
 
 #include "server/cli/audit_command.hpp"
 #include "server/cli/command_line.hpp"
-#include "server/server.hpp"
 #include "server/cli/user_command.hpp"
+#include "server/server.hpp"
 
 namespace visit::server {
 

@@ -149,9 +149,9 @@ int run_user_command(const user_options& o, std::istream& in) {
     auto users = db.list_users();
     std::cout << "username\trole\tdisabled\ttotp\tcreated_at\tlast_login_at\n";
     for (const auto& u : users) {
-      std::cout << u.username << "\t" << u.role << "\t" << (u.disabled ? "yes" : "no") << "\t"
-                << (u.totp_enabled() ? "on" : "off") << "\t" << time_text(u.created_at) << "\t"
-                << time_text(u.last_login_at) << "\n";
+      std::cout << u.username << "\t" << to_string(u.role) << "\t" << (u.disabled ? "yes" : "no")
+                << "\t" << (u.totp_enabled() ? "on" : "off") << "\t" << time_text(u.created_at)
+                << "\t" << time_text(u.last_login_at) << "\n";
     }
     return 0;
   }

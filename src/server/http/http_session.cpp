@@ -12,13 +12,16 @@
 #include <ctime>
 
 #include "server/api/account_routes.hpp"
+#include "server/api/request_routes.hpp"
 #include "server/auth/crypto_helpers.hpp"
 #include "server/http/http_policy.hpp"
-#include "server/log.hpp"
-#include "server/api/request_routes.hpp"
 #include "server/http/route.hpp"
+#include "server/live/console_connection.hpp"
+#include "server/live/customer_connection.hpp"
+#include "server/live/viewer_connection.hpp"
+#include "server/live/ws_upgrade.hpp"
+#include "server/log.hpp"
 #include "server/shared_state.hpp"
-#include "server/live/websocket_session.hpp"
 #include "web/web_assets.hpp"
 
 namespace visit::server {
@@ -113,6 +116,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (req[http::field::host].empty() && r.kind != route_kind::bad_request) {
       return send(error(req, http::status::bad_request, "missing Host header"));
     }
+    // The JSON API finds the login session once; each handler answers 401 without one.
+    std::optional<login_sessions::session> session;
+    if (is_account_route(r.kind) || r.kind == route_kind::logout ||
+        r.kind == route_kind::front_door) {
+      session = session_of(req);
+    }
+    if (r.changes_state && session && !csrf_ok(req, r, *session)) {
+      return send(error(req, http::status::forbidden, "missing or wrong X-CSRF-Token"));
+    }
     switch (r.kind) {
       case route_kind::static_file:
         return serve_static(req, r.asset);
@@ -124,11 +136,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
       case route_kind::me_totp_disable:
       case route_kind::admin_users:
       case route_kind::admin_user:
-        return account_api(std::move(req), r);
+        return account_api(std::move(req), r, std::move(session));
       case route_kind::logout:
-        return logout(req);
+        return logout(req, session);
       case route_kind::front_door:
-        return front_door(req, r);
+        return front_door(req, r, session);
       case route_kind::ws_customer:
       case route_kind::ws_view:
       case route_kind::ws_console:
@@ -215,9 +227,26 @@ class http_session : public std::enable_shared_from_this<http_session> {
     return it == req.end() || is_own_origin(it->value(), req[http::field::host]);
   }
 
+  // The one CSRF gate (docs/security.md, T4): a state change of a logged-in session needs
+  // X-CSRF-Token equal to the session's (constant time) and no foreign Origin. Checked before
+  // any handler runs, so a refused request changes nothing; logs where it was refused.
+  bool csrf_ok(const request& req, const route_match& r, const login_sessions::session& s) {
+    if (equal_constant_time(req["X-CSRF-Token"], s.csrf) && origin_ok_if_present(req)) {
+      return true;
+    }
+    std::string where = r.kind == route_kind::logout ? std::string("path=/api/logout")
+                        : r.kind == route_kind::front_door
+                            ? "action=" + r.action
+                            : "route=" + std::string(to_string(r.kind));
+    log_line("refused address=" + peer_ + " " + where +
+             " reason=bad_csrf user=" + log_quote(s.username, 64));
+    return false;
+  }
+
   // The account rows (account_routes.cpp): POSTs run on the auth thread (Argon2id), under
   // the same budget of pending work as logins; GETs inline.
-  void account_api(request&& req, const route_match& r) {
+  void account_api(request&& req, const route_match& r,
+                   std::optional<login_sessions::session> session) {
     auto call = std::make_shared<api_call>();
     call->method = std::string(req.method_string());
     call->kind = r.kind;
@@ -225,8 +254,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     call->body = std::move(req.body());
     call->json_content = is_json_content(req[http::field::content_type]);
     call->origin_ok = origin_ok_if_present(req);
-    call->csrf_header = std::string(req["X-CSRF-Token"]);
-    call->session = session_of(req);
+    call->session = std::move(session);
     call->peer = peer_;
     call->ip = ip_;
     if (!runs_on_auth_thread(*call)) {
@@ -259,16 +287,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
     return res;
   }
 
-  void logout(const request& req) {
-    auto s = session_of(req);
+  void logout(const request& req, const std::optional<login_sessions::session>& s) {
     if (!s) {
       log_line("refused address=" + peer_ + " path=/api/logout reason=bad_cookie");
       return send(error(req, http::status::unauthorized, "not logged in"));
-    }
-    if (!equal_constant_time(req["X-CSRF-Token"], s->csrf) || !origin_ok_if_present(req)) {
-      log_line("refused address=" + peer_ +
-               " path=/api/logout reason=bad_csrf user=" + log_quote(s->username, 64));
-      return send(error(req, http::status::forbidden, "missing or wrong X-CSRF-Token"));
     }
     state_->sessions().remove(s->key);
     std::size_t closed =
@@ -282,17 +304,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
     send(std::move(res));
   }
 
-  // §8.1 queue and wizard rows, §8.2: login cookie always; every POST also needs the CSRF
-  // token (and our Origin when one is sent) and a JSON body.
-  void front_door(const request& req, const route_match& r) {
-    auto s = session_of(req);
+  // §8.1 queue and wizard rows, §8.2: login cookie always; every POST (its CSRF token checked
+  // by the gate) also needs a JSON body.
+  void front_door(const request& req, const route_match& r,
+                  const std::optional<login_sessions::session>& s) {
     if (!s) return send(error(req, http::status::unauthorized, "not logged in"));
-    if (req.method() == http::verb::post) {
-      if (!equal_constant_time(req["X-CSRF-Token"], s->csrf) || !origin_ok_if_present(req)) {
-        log_line("refused address=" + peer_ + " action=" + r.action +
-                 " reason=bad_csrf user=" + log_quote(s->username, 64));
-        return send(error(req, http::status::forbidden, "missing or wrong X-CSRF-Token"));
-      }
+    if (r.changes_state) {
       if (!req.body().empty() && !is_json_content(req[http::field::content_type])) {
         return send(error(req, http::status::unsupported_media_type, "expected application/json"));
       }
@@ -332,10 +349,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
       if (state_->shutting_down()) {
         return send(error(req, http::status::service_unavailable, "shutting down"));
       }
-      auto ws =
-          std::make_shared<websocket_session>(std::move(stream_), state_, std::move(slot_), peer_,
-                                              websocket_session::role::customer, std::nullopt);
-      return ws->run(std::move(req));
+      return std::make_shared<customer_connection>(ws_upgrade{std::move(stream_), std::move(req)},
+                                                   state_, std::move(slot_), peer_)
+          ->start();
     }
     if (!own) {
       log_line("refused address=" + peer_ + " path=" + path + " reason=bad_origin origin=" +
@@ -357,13 +373,17 @@ class http_session : public std::enable_shared_from_this<http_session> {
         return send(error(req, http::status::not_found, "not found"));
       }
     }
-    websocket_session::viewer_identity who{r.request_id, s->key, s->username, s->role};
-    auto ws = std::make_shared<websocket_session>(
-        std::move(stream_), state_, std::move(slot_), peer_,
-        r.kind == route_kind::ws_console ? websocket_session::role::console
-                                         : websocket_session::role::viewer,
-        std::move(who));
-    ws->run(std::move(req));
+    login_identity login{s->key, s->username, std::string(to_string(s->role))};
+    ws_upgrade up{std::move(stream_), std::move(req)};
+    if (r.kind == route_kind::ws_console) {
+      std::make_shared<console_connection>(std::move(up), state_, std::move(slot_), peer_,
+                                           std::move(login))
+          ->start();
+    } else {
+      std::make_shared<viewer_connection>(std::move(up), state_, std::move(slot_), peer_,
+                                          r.request_id, std::move(login))
+          ->start();
+    }
   }
 
   beast::ssl_stream<beast::tcp_stream> stream_;
@@ -373,7 +393,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::string peer_;  // "ip:port" for logs
   std::string ip_;    // for throttling
   std::shared_ptr<response> res_;
-  connection_limiter::slot slot_;  // moves to the websocket_session on upgrade
+  connection_limiter::slot slot_;  // moves to the WebSocket connection on upgrade
 };
 
 }  // namespace

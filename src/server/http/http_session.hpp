@@ -1,7 +1,8 @@
 // One TLS connection before any WebSocket upgrade: the TLS handshake, then HTTP/1.1 requests
 // one at a time (keep-alive), each routed by route_request (deny by default). Serves the
 // embedded console files and the JSON API of docs/protocol.md §8, and hands WebSocket upgrades
-// that pass their checks (route, Origin, login cookie) to a websocket_session.
+// that pass their checks (route, Origin, login cookie) to a customer_, viewer_ or
+// console_connection (live/).
 // Limits: header 8 KiB, body 64 KiB, 30 s for the TLS handshake and for each request.
 // Threading: all work on the connection's strand; password checks run on the auth thread and
 // post their result back.

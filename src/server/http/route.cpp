@@ -1,7 +1,7 @@
 #include "server/http/route.hpp"
 
-#include "server/cli/command_line.hpp"
 #include "server/auth/crypto_helpers.hpp"
+#include "server/cli/command_line.hpp"
 
 namespace visit::server {
 
@@ -57,6 +57,7 @@ route_match route_request(std::string_view method, std::string_view target,
   auto only = [&](std::string_view wanted, route_kind k) {
     if (method == wanted) {
       m.kind = k;
+      m.changes_state = method == "POST" && k != route_kind::login;
     } else {
       m.kind = route_kind::method_not_allowed;
       m.allow = wanted;
@@ -74,6 +75,7 @@ route_match route_request(std::string_view method, std::string_view target,
   if (path == "/api/admin/users") {
     if (method == "GET" || method == "POST") {
       m.kind = route_kind::admin_users;
+      m.changes_state = method == "POST";
     } else {
       m.kind = route_kind::method_not_allowed;
       m.allow = "GET, POST";
@@ -90,36 +92,40 @@ route_match route_request(std::string_view method, std::string_view target,
   if (path == "/ws/customer") return only("GET", route_kind::ws_customer);
   if (path == "/ws/console") return only("GET", route_kind::ws_console);
   // The front door (§8.1 queue and wizard rows, §8.2).
-  auto action = [&](std::string_view get, std::string_view post) {
-    if (method == "GET" && !get.empty()) {
+  using act = std::optional<front_door_action>;
+  auto action = [&](act get, act post) {
+    if (method == "GET" && get) {
       m.kind = route_kind::front_door;
-      m.action = std::string(get);
-    } else if (method == "POST" && !post.empty()) {
+      m.what = *get;
+    } else if (method == "POST" && post) {
       m.kind = route_kind::front_door;
-      m.action = std::string(post);
+      m.what = *post;
+      m.changes_state = true;
     } else {
       m.kind = route_kind::method_not_allowed;
-      m.allow = get.empty() ? "POST" : post.empty() ? "GET" : "GET, POST";
+      m.allow = !get ? "POST" : !post ? "GET" : "GET, POST";
     }
+    if (m.kind == route_kind::front_door) m.action = std::string(to_string(m.what));
     return m;
   };
-  if (path == "/api/requests") return action("list", "");
+  using enum front_door_action;
+  if (path == "/api/requests") return action(list, {});
   constexpr std::string_view requests_prefix = "/api/requests/";
   if (path.starts_with(requests_prefix)) {
     std::string_view rest = std::string_view(path).substr(requests_prefix.size());
     std::string_view id = rest.substr(0, rest.find('/'));
     if (!is_lower_hex(id, 32)) return m;  // not_found
     m.request_id = std::string(id);
-    if (rest.size() == id.size()) return action("get", "");
+    if (rest.size() == id.size()) return action(get, {});
     std::string_view verb = rest.substr(id.size() + 1);
-    for (std::string_view known : {"take", "transfer", "invite", "notes", "resolve", "reopen"}) {
-      if (verb == known) return action("", known);
+    for (front_door_action known : {take, transfer, invite, notes, resolve, reopen}) {
+      if (verb == to_string(known)) return action({}, known);
     }
     m.request_id.clear();
     return m;  // not_found
   }
-  if (path == "/api/codes") return action("codes_list", "codes_create");
-  if (path == "/api/admin/queues") return action("queues_list", "queues_create");
+  if (path == "/api/codes") return action(codes_list, codes_create);
+  if (path == "/api/admin/queues") return action(queues_list, queues_create);
   constexpr std::string_view queues_prefix = "/api/admin/queues/";
   if (path.starts_with(queues_prefix)) {
     std::string_view name = std::string_view(path).substr(queues_prefix.size());
@@ -128,9 +134,9 @@ route_match route_request(std::string_view method, std::string_view target,
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return m;
     }
     m.name = std::string(name);
-    return action("", "queue_update");
+    return action({}, queue_update);
   }
-  if (path == "/api/admin/wizard") return action("wizard_get", "wizard_set");
+  if (path == "/api/admin/wizard") return action(wizard_get, wizard_set);
   constexpr std::string_view view_prefix = "/ws/view/";
   if (path.starts_with(view_prefix)) {
     std::string_view id = std::string_view(path).substr(view_prefix.size());
@@ -146,6 +152,63 @@ route_match route_request(std::string_view method, std::string_view target,
   if (!asset_exists(asset)) return m;
   m.asset = std::move(asset);
   return only("GET", route_kind::static_file);
+}
+
+std::string_view to_string(front_door_action a) {
+  switch (a) {
+    case front_door_action::list:
+      return "list";
+    case front_door_action::get:
+      return "get";
+    case front_door_action::take:
+      return "take";
+    case front_door_action::transfer:
+      return "transfer";
+    case front_door_action::invite:
+      return "invite";
+    case front_door_action::notes:
+      return "notes";
+    case front_door_action::resolve:
+      return "resolve";
+    case front_door_action::reopen:
+      return "reopen";
+    case front_door_action::codes_list:
+      return "codes_list";
+    case front_door_action::codes_create:
+      return "codes_create";
+    case front_door_action::queues_list:
+      return "queues_list";
+    case front_door_action::queues_create:
+      return "queues_create";
+    case front_door_action::queue_update:
+      return "queue_update";
+    case front_door_action::wizard_get:
+      return "wizard_get";
+    case front_door_action::wizard_set:
+      return "wizard_set";
+  }
+  return "list";
+}
+
+std::optional<front_door_action> parse_front_door_action(std::string_view word) {
+  for (int i = 0; i <= static_cast<int>(front_door_action::wizard_set); ++i) {
+    auto a = static_cast<front_door_action>(i);
+    if (to_string(a) == word) return a;
+  }
+  return std::nullopt;
+}
+
+bool is_admin_action(front_door_action a) {
+  switch (a) {
+    case front_door_action::queues_list:
+    case front_door_action::queues_create:
+    case front_door_action::queue_update:
+    case front_door_action::wizard_get:
+    case front_door_action::wizard_set:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string_view to_string(route_kind k) {

@@ -2,6 +2,7 @@
 // default, docs/security.md). Pure functions, no I/O.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,17 +28,47 @@ enum class route_kind {
   bad_request,         // not an origin-form target, or percent-encoding anywhere in the path
 };
 
+// What a front-door route does (§8.1 queue and wizard rows, §8.2); the handler in
+// request_routes.cpp dispatches on it. Its word is only for logs and tests.
+enum class front_door_action {
+  list,           // GET /api/requests
+  get,            // GET /api/requests/{id}
+  take,           // POST /api/requests/{id}/take
+  transfer,       // POST /api/requests/{id}/transfer
+  invite,         // POST /api/requests/{id}/invite
+  notes,          // POST /api/requests/{id}/notes
+  resolve,        // POST /api/requests/{id}/resolve
+  reopen,         // POST /api/requests/{id}/reopen
+  codes_list,     // GET /api/codes
+  codes_create,   // POST /api/codes
+  queues_list,    // GET /api/admin/queues
+  queues_create,  // POST /api/admin/queues
+  queue_update,   // POST /api/admin/queues/{name}
+  wizard_get,     // GET /api/admin/wizard
+  wizard_set,     // POST /api/admin/wizard
+};
+
+std::string_view to_string(front_door_action a);
+// The action named by `word` (exact); nullopt for anything else.
+std::optional<front_door_action> parse_front_door_action(std::string_view word);
+// The queue and wizard rows: admins only.
+bool is_admin_action(front_door_action a);
+
 struct route_match {
   route_kind kind = route_kind::not_found;
   std::string asset;       // for static_file
   std::string request_id;  // for ws_view: 32 lowercase hex
   std::string username;    // for admin_user: a valid username (no '@': not in canonical paths)
   std::string_view allow;  // for method_not_allowed: the Allow header value
-  // For front_door: one of list, get, take, transfer, invite, notes, resolve, reopen,
-  // codes_list, codes_create, queues_list, queues_create, queue_update, wizard_get,
-  // wizard_set; `name` holds a queue name for queue_update.
+  // For front_door: what to do, and its word (to_string(what), for logs and tests); `name`
+  // holds a queue name for queue_update.
+  front_door_action what = front_door_action::list;
   std::string action;
   std::string name;
+  // A state change that a logged-in session makes: every POST but /api/login (which has no
+  // session yet). http_session checks the session's CSRF token and the Origin of these before
+  // any handler runs (docs/security.md, T4).
+  bool changes_state = false;
 };
 
 // The path part of `target` when it is in canonical form, else empty:

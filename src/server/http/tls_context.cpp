@@ -29,8 +29,10 @@ using pkey_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY, EVP_PKEY_free>>;
 using x509_ptr = std::unique_ptr<X509, deleter<X509, X509_free>>;
 using ext_ptr = std::unique_ptr<X509_EXTENSION, deleter<X509_EXTENSION, X509_EXTENSION_free>>;
 
+// Closes on every path out, including the throwing ones; a file that was written is closed with
+// close_written() first, which checks the final flush.
 void close_file(FILE* f) {
-  std::fclose(f);
+  (void)std::fclose(f);
 }
 using file_ptr = std::unique_ptr<FILE, deleter<FILE, close_file>>;
 
@@ -63,6 +65,12 @@ file_ptr create_file(const fs::path& path, mode_t mode) {
     throw std::runtime_error("cannot open " + path.string());
   }
   return file_ptr(f);
+}
+
+// Closes a file this process wrote: the buffered tail is flushed only here, so a full disk shows
+// up as a failed close, not as a truncated key or certificate.
+void close_written(file_ptr f, const fs::path& path) {
+  if (std::fclose(f.release()) != 0) throw std::runtime_error("cannot write " + path.string());
 }
 
 x509_ptr read_certificate(const fs::path& cert_file) {
@@ -143,10 +151,12 @@ bool ensure_self_signed_certificate(const fs::path& cert_file, const fs::path& k
     if (!PEM_write_PrivateKey(f.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr)) {
       fail("cannot write " + key_file.string());
     }
+    close_written(std::move(f), key_file);
   }
   {
     file_ptr f = create_file(cert_file, 0644);
     if (!PEM_write_X509(f.get(), cert.get())) fail("cannot write " + cert_file.string());
+    close_written(std::move(f), cert_file);
   }
   return true;
 }

@@ -132,6 +132,7 @@ boost::system::result<access_state_info> parse_access_state(std::span<const std:
   }
   const auto& r = reason->value().as_string();  // bounded by the message's 1 KiB
   out.reason.assign(r.data(), r.size());
+  out.known_reason = parse_access_reason(out.reason);
   if (obj->contains("paused_ms")) {
     auto p = int_field(*obj, "paused_ms");
     if (!p || *p < 1 || *p > 600000) return bad;
@@ -152,11 +153,43 @@ boost::system::result<access_state_info> parse_access_state(std::span<const std:
   return out;
 }
 
-std::string read_only_access_state_json(std::string_view reason) {
+std::string_view to_string(access_reason r) {
+  switch (r) {
+    case access_reason::initial:
+      return "initial";
+    case access_reason::requested:
+      return "requested";
+    case access_reason::granted:
+      return "granted";
+    case access_reason::revoked:
+      return "revoked";
+    case access_reason::mouse_precedence:
+      return "mouse_precedence";
+    case access_reason::paused:
+      return "paused";
+    case access_reason::resumed:
+      return "resumed";
+    case access_reason::disconnect:
+      return "disconnect";
+    case access_reason::timeout:
+      return "timeout";
+  }
+  return "initial";
+}
+
+std::optional<access_reason> parse_access_reason(std::string_view word) {
+  for (int i = 0; i <= static_cast<int>(access_reason::timeout); ++i) {
+    auto r = static_cast<access_reason>(i);
+    if (to_string(r) == word) return r;
+  }
+  return std::nullopt;
+}
+
+std::string read_only_access_state_json(access_reason reason) {
   json::object o;
   o["mode"] = "read_only";
   o["controller"] = nullptr;
-  o["reason"] = reason;
+  o["reason"] = to_string(reason);
   return json::serialize(o);
 }
 

@@ -46,6 +46,22 @@ using protocol::screen_monitor;
 // A viewer's optional hello: a JSON object whose "protocol", when present, is 1.
 boost::system::error_code check_viewer_hello(std::span<const std::uint8_t> payload);
 
+// Why a customer's access changed (§3.3 `reason`), as visit-client sends it.
+enum class access_reason {
+  initial,           // every connection starts Read-Only
+  requested,         // a technician asked for control
+  granted,           // the customer granted Full-Access
+  revoked,           // the customer took it back
+  mouse_precedence,  // the customer's own mouse took over
+  paused,            // the customer paused the technician's input
+  resumed,           // the pause ended
+  disconnect,        // the controller left
+  timeout,           // a request was not answered in time
+};
+std::string_view to_string(access_reason r);
+// The reason named by `word` (exact); nullopt for any other word.
+std::optional<access_reason> parse_access_reason(std::string_view word);
+
 // A customer's access_state (§3.3): mode "read_only" | "full_access", controller null exactly
 // when read_only, else {"id": technician id, "name": 1..128 bytes}, reason a string,
 // paused_ms (optional) 1..600000, released (optional) {"keys": 0..65535, "buttons": 0..65535}.
@@ -54,15 +70,16 @@ struct access_state_info {
   bool full_access = false;
   std::string controller_id;    // empty when read_only
   std::string controller_name;  // empty when read_only
-  std::string reason;           // as sent
-  std::int64_t paused_ms = 0;   // 0 when absent
+  std::string reason;           // as sent (a newer client may send a word this one lacks)
+  std::optional<access_reason> known_reason;  // `reason` parsed; nullopt for an unknown word
+  std::int64_t paused_ms = 0;                 // 0 when absent
   bool has_released = false;
   std::int64_t released_keys = 0;
   std::int64_t released_buttons = 0;
 };
 boost::system::result<access_state_info> parse_access_state(std::span<const std::uint8_t> payload);
 // {"mode":"read_only","controller":null,"reason": reason}
-std::string read_only_access_state_json(std::string_view reason);
+std::string read_only_access_state_json(access_reason reason);
 // {"technician":{"id": id,"name": name}}: a viewer's control_request as the customer gets it.
 std::string control_request_json(std::string_view technician_id, std::string_view name);
 

@@ -90,14 +90,15 @@ shared_message share(std::vector<std::uint8_t> bytes) {
 
 // The audit event kind of an access_state reason; empty: not recorded (`initial` starts every
 // connection, `requested` repeats a control_request already recorded).
-std::string_view audit_kind_for(std::string_view reason) {
-  if (reason == "initial" || reason == "requested") return {};
-  if (reason == "granted") return "grant";
-  if (reason == "revoked") return "revoke";
-  if (reason == "paused") return "pause";
-  if (reason == "resumed") return "resume";
-  if (reason == "mouse_precedence" || reason == "disconnect" || reason == "timeout") return reason;
-  return "access_state";
+std::string_view audit_kind_for(std::optional<access_reason> reason) {
+  using enum access_reason;
+  if (!reason) return "access_state";  // a word this server does not know: kept in the detail
+  if (reason == initial || reason == requested) return {};
+  if (reason == granted) return "grant";
+  if (reason == revoked) return "revoke";
+  if (reason == paused) return "pause";
+  if (reason == resumed) return "resume";
+  return to_string(*reason);  // mouse_precedence, disconnect, timeout
 }
 
 std::string json_text(const boost::json::object& o) {
@@ -290,7 +291,7 @@ void session_hub::audit_access_change(request_state& r, const access_state_info&
   // (the hub may have ended it already when the controller left: last_controller_id).
   const std::string& before = !r.controller_id.empty() ? r.controller_id : r.last_controller_id;
   const std::string& who = info.full_access ? info.controller_id : before;
-  std::string_view kind = audit_kind_for(info.reason);
+  std::string_view kind = audit_kind_for(info.known_reason);
   if (!kind.empty()) {
     boost::json::object d;
     d["mode"] = info.full_access ? "full_access" : "read_only";
@@ -344,7 +345,7 @@ void session_hub::check_controller_present(request_state& r) {
   r.unlisted_controller = r.controller_id;
   r.last_controller_id = std::move(r.controller_id);
   r.controller_id.clear();
-  r.access_state = read_only_access_state_json("disconnect");
+  r.access_state = read_only_access_state_json(access_reason::disconnect);
   for (auto& v : r.viewers) {
     v->access_state_pending = true;
     v->clipboard.clear();

@@ -54,9 +54,9 @@
 #include <unordered_map>
 
 #include "protocol/message.hpp"
-#include "server/store/audit_log.hpp"
 #include "server/live/customer_sink.hpp"
 #include "server/live/viewer_sink.hpp"
+#include "server/store/audit_log.hpp"
 
 namespace visit::server {
 

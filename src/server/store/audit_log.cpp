@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 
 #include "protocol/control.hpp"
 #include "server/log.hpp"
+#include "server/store/sqlite_db.hpp"
 
 namespace visit::server {
 
@@ -52,52 +52,30 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
-std::string column_text(sqlite3_stmt* s, int col) {
-  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
-  int n = sqlite3_column_bytes(s, col);
-  return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
-}
-
-audit_record read_row(sqlite3_stmt* s) {
+audit_record read_row(const statement& st) {
   audit_record r;
-  r.seq = sqlite3_column_int64(s, 0);
-  r.at_us = sqlite3_column_int64(s, 1);
-  r.request_id = column_text(s, 2);
-  r.technician = column_text(s, 3);
-  r.kind = column_text(s, 4);
-  r.detail = column_text(s, 5);
-  r.hash = column_text(s, 6);
+  r.seq = st.column<std::int64_t>(0);
+  r.at_us = st.column<std::int64_t>(1);
+  r.request_id = st.column<std::string>(2);
+  r.technician = st.column<std::string>(3);
+  r.kind = st.column<std::string>(4);
+  r.detail = st.column<std::string>(5);
+  r.hash = st.column<std::string>(6);
   return r;
 }
 
-constexpr const char* select_columns =
-    "SELECT seq, at_us, request_id, technician, kind, detail, hash FROM audit_events ";
+#define AUDIT_SELECT \
+  "SELECT seq, at_us, request_id, technician, kind, detail, hash FROM audit_events "
+constexpr const char* insert_sql =
+    "INSERT INTO audit_events(seq, at_us, request_id, technician, kind, detail, hash) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-// A read-only connection for the command line; closes itself.
-struct reader {
-  sqlite3* db = nullptr;
-  explicit reader(const fs::path& path) {
-    if (!fs::exists(path)) throw std::runtime_error("no database at " + path.string());
-    int rc =
-        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-      std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-      sqlite3_close(db);
-      throw std::runtime_error("cannot open database " + path.string() + ": " + why);
-    }
-    sqlite3_busy_timeout(db, 5000);
-  }
-  ~reader() { sqlite3_close(db); }
-  reader(const reader&) = delete;
-  reader& operator=(const reader&) = delete;
-  sqlite3_stmt* prepare(const std::string& sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(std::string("cannot read audit_events: ") + sqlite3_errmsg(db));
-    }
-    return s;
-  }
-};
+// A one-off query of the command line's read-only connection; throws when it cannot run.
+statement read_query(sqlite_db& db, const char* sql) {
+  auto st = db.prepare(sql);
+  if (!st) throw std::runtime_error("cannot read audit_events: " + db.error_message());
+  return st;
+}
 
 }  // namespace
 
@@ -274,16 +252,13 @@ bool audit_chain_verifier::add(const audit_record& r) {
 }
 
 audit_verify_result verify_audit_chain(const fs::path& db_path, const audit_key& key) {
-  reader rd(db_path);
-  sqlite3_stmt* s = rd.prepare(std::string(select_columns) + "ORDER BY seq");
+  sqlite_db db(db_path, sqlite_db::mode::read_only);
+  auto st = read_query(db, AUDIT_SELECT "ORDER BY seq");
   audit_chain_verifier v(key);
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (!v.add(read_row(s))) break;
+  while (st.step()) {
+    if (!v.add(read_row(st))) break;
   }
-  std::string err = (rc != SQLITE_ROW && rc != SQLITE_DONE) ? sqlite3_errmsg(rd.db) : "";
-  sqlite3_finalize(s);
-  if (!err.empty()) throw std::runtime_error("cannot read audit_events: " + err);
+  if (st.failed()) throw std::runtime_error("cannot read audit_events: " + db.error_message());
   audit_verify_result out;
   out.intact = v.intact();
   out.checked = v.checked();
@@ -295,16 +270,12 @@ audit_verify_result verify_audit_chain(const fs::path& db_path, const audit_key&
 }
 
 std::vector<audit_record> read_audit_records(const fs::path& db_path, std::string_view request_id) {
-  reader rd(db_path);
-  sqlite3_stmt* s =
-      rd.prepare(std::string(select_columns) + "WHERE ?1 = '' OR request_id = ?1 ORDER BY seq");
-  sqlite3_bind_text(s, 1, request_id.data(), static_cast<int>(request_id.size()), SQLITE_TRANSIENT);
+  sqlite_db db(db_path, sqlite_db::mode::read_only);
+  auto st = read_query(db, AUDIT_SELECT "WHERE ?1 = '' OR request_id = ?1 ORDER BY seq");
+  st.bind(request_id);
   std::vector<audit_record> out;
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(read_row(s));
-  std::string err = rc != SQLITE_DONE ? sqlite3_errmsg(rd.db) : "";
-  sqlite3_finalize(s);
-  if (!err.empty()) throw std::runtime_error("cannot read audit_events: " + err);
+  while (st.step()) out.push_back(read_row(st));
+  if (!st.done()) throw std::runtime_error("cannot read audit_events: " + db.error_message());
   return out;
 }
 
@@ -392,51 +363,33 @@ std::vector<input_aggregator::pending_record> input_aggregator::take_all() {
 // --- the writer ---------------------------------------------------------------------------------
 
 struct audit_log::db_handle {
-  sqlite3* db = nullptr;
-  sqlite3_stmt* insert = nullptr;
+  explicit db_handle(const fs::path& path) : db(path, sqlite_db::mode::read_write) {}
+  sqlite_db db;
   std::int64_t seq = 0;  // the chain's newest record (writer thread only after start-up)
   std::string hash;
-  ~db_handle() {
-    sqlite3_finalize(insert);
-    sqlite3_close(db);
-  }
-  bool exec(const char* sql) {
-    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-  }
 };
 
 audit_log::audit_log(const fs::path& db_path, const audit_key& key, options o, clock_us now)
-    : db_(std::make_unique<db_handle>()),
-      key_(key),
-      options_(o),
-      now_(now ? std::move(now) : clock_us(real_now_us)) {
+    : key_(key), options_(o), now_(now ? std::move(now) : clock_us(real_now_us)) {
+  try {
+    db_ = std::make_unique<db_handle>(db_path);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("audit log " + db_path.string() + ": " + e.what());
+  }
   auto fail = [&](const std::string& what) {
     throw std::runtime_error("audit log " + db_path.string() + ": " + what + ": " +
-                             (db_->db ? sqlite3_errmsg(db_->db) : "cannot open"));
+                             db_->db.error_message());
   };
-  if (sqlite3_open_v2(db_path.c_str(), &db_->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
-    fail("cannot open the database");
-  }
-  sqlite3_busy_timeout(db_->db, 5000);
-  if (!db_->exec("PRAGMA synchronous=FULL")) fail("cannot set synchronous=FULL");
-  if (sqlite3_prepare_v3(db_->db,
-                         "INSERT INTO audit_events(seq, at_us, request_id, technician, kind, "
-                         "detail, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                         -1, SQLITE_PREPARE_PERSISTENT, &db_->insert, nullptr) != SQLITE_OK) {
-    fail("no audit_events table");
-  }
+  if (!db_->db.try_exec("PRAGMA synchronous=FULL")) fail("cannot set synchronous=FULL");
+  if (!db_->db.get(insert_sql)) fail("no audit_events table");
   // Continue the chain from its newest record, and say when that record does not verify with
   // this key (a replaced key file, or tampering): `audit verify` will name the first bad seq.
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_->db,
-                         (std::string(select_columns) + "ORDER BY seq DESC LIMIT 2").c_str(), -1,
-                         &s, nullptr) != SQLITE_OK) {
-    fail("cannot read audit_events");
-  }
   std::vector<audit_record> tail;
-  while (sqlite3_step(s) == SQLITE_ROW) tail.push_back(read_row(s));
-  sqlite3_finalize(s);
+  {
+    auto st = db_->db.prepare(AUDIT_SELECT "ORDER BY seq DESC LIMIT 2");
+    if (!st) fail("cannot read audit_events");
+    while (st.step()) tail.push_back(read_row(st));
+  }
   if (!tail.empty()) {
     db_->seq = tail[0].seq;
     db_->hash = tail[0].hash;
@@ -552,31 +505,20 @@ void audit_log::write_batch(std::vector<audit_record>& batch) {
   // or not at all.
   std::int64_t seq = db_->seq;
   std::string hash = db_->hash;
-  bool ok = db_->exec("BEGIN IMMEDIATE");
+  bool ok = db_->db.try_exec("BEGIN IMMEDIATE");
   for (auto& r : batch) {
     if (!ok) break;
     r.seq = seq + 1;
     r.hash = audit_hash(key_, hash, r);
-    sqlite3_stmt* s = db_->insert;
-    sqlite3_bind_int64(s, 1, r.seq);
-    sqlite3_bind_int64(s, 2, r.at_us);
-    sqlite3_bind_text(s, 3, r.request_id.data(), static_cast<int>(r.request_id.size()),
-                      SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, r.technician.data(), static_cast<int>(r.technician.size()),
-                      SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, r.kind.data(), static_cast<int>(r.kind.size()), SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, r.detail.data(), static_cast<int>(r.detail.size()), SQLITE_STATIC);
-    sqlite3_bind_text(s, 7, r.hash.data(), static_cast<int>(r.hash.size()), SQLITE_STATIC);
-    ok = sqlite3_step(s) == SQLITE_DONE;
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
+    ok = db_->db.get(insert_sql)
+             .run(r.seq, r.at_us, r.request_id, r.technician, r.kind, r.detail, r.hash);
     seq = r.seq;
     hash = r.hash;
   }
-  if (ok) ok = db_->exec("COMMIT");
+  if (ok) ok = db_->db.try_exec("COMMIT");
   if (!ok) {
-    std::string why = sqlite3_errmsg(db_->db);
-    db_->exec("ROLLBACK");
+    std::string why = db_->db.error_message();
+    db_->db.try_exec("ROLLBACK");
     log_line("audit write failed (" + why + "): " + std::to_string(batch.size()) +
              " audit records lost");
     std::lock_guard lock(mutex_);

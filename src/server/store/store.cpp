@@ -137,167 +137,94 @@ constexpr std::array<const char*, store::current_schema_version> migrations = {
   "id, username, role, password_hash, created_at, disabled, totp_secret, totp_pending, " \
   "totp_last_step, last_login_at, password_changed_at"
 
-// Every statement the store runs, prepared once.
-enum stmt : int {
-  s_get_version,
-  s_add_user,
-  s_find_user,
-  s_user_count,
-  s_find_user_by_id,
-  s_list_users,
-  s_user_exists,
-  s_set_role,
-  s_set_disabled,
-  s_set_password,
-  s_set_totp_pending,
-  s_enable_totp,
-  s_clear_totp,
-  s_advance_totp,
-  s_set_last_login,
-  s_count,
-};
-
-constexpr std::array<const char*, s_count> statement_sql = {
-    "SELECT version FROM schema_version",
-    "INSERT INTO users(username, role, password_hash, created_at) VALUES(?1, ?2, ?3, ?4)",
-    "SELECT " USER_COLUMNS " FROM users WHERE username = ?1",
-    "SELECT COUNT(*) FROM users",
-    "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
-    "SELECT " USER_COLUMNS " FROM users ORDER BY username",
-    "SELECT id FROM users WHERE username = ?1",
-    // Never leaves no enabled admin: a demotion of an enabled admin needs another one.
+// Every statement of this file, prepared once by the constructor.
+namespace sql {
+constexpr const char* get_version = "SELECT version FROM schema_version";
+constexpr const char* set_version = "UPDATE schema_version SET version = ?1";
+constexpr const char* add_user =
+    "INSERT INTO users(username, role, password_hash, created_at) VALUES(?1, ?2, ?3, ?4)";
+constexpr const char* find_user = "SELECT " USER_COLUMNS " FROM users WHERE username = ?1";
+constexpr const char* user_count = "SELECT COUNT(*) FROM users";
+constexpr const char* find_user_by_id = "SELECT " USER_COLUMNS " FROM users WHERE id = ?1";
+constexpr const char* list_users = "SELECT " USER_COLUMNS " FROM users ORDER BY username";
+constexpr const char* user_exists = "SELECT id FROM users WHERE username = ?1";
+// Never leaves no enabled admin: a demotion of an enabled admin needs another one.
+constexpr const char* set_role =
     "UPDATE users SET role = ?2 WHERE username = ?1 AND (?2 = 'admin' OR role != 'admin' OR "
-    "disabled = 1 OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0) > 1)",
+    "disabled = 1 OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0) > 1)";
+constexpr const char* set_disabled =
     "UPDATE users SET disabled = ?2 WHERE username = ?1 AND (?2 = 0 OR role != 'admin' OR "
-    "disabled = 1 OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0) > 1)",
-    "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE username = ?1",
-    "UPDATE users SET totp_pending = ?2 WHERE id = ?1",
-    "UPDATE users SET totp_secret = ?2, totp_pending = NULL, totp_last_step = ?3 WHERE id = ?1",
+    "disabled = 1 OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0) > 1)";
+constexpr const char* set_password =
+    "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE username = ?1";
+constexpr const char* set_totp_pending = "UPDATE users SET totp_pending = ?2 WHERE id = ?1";
+constexpr const char* enable_totp =
+    "UPDATE users SET totp_secret = ?2, totp_pending = NULL, totp_last_step = ?3 WHERE id = ?1";
+constexpr const char* clear_totp =
     "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = 0 "
-    "WHERE username = ?1",
-    "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
-    "UPDATE users SET last_login_at = ?2 WHERE id = ?1",
-};
+    "WHERE username = ?1";
+constexpr const char* advance_totp =
+    "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2";
+constexpr const char* set_last_login = "UPDATE users SET last_login_at = ?2 WHERE id = ?1";
 
-std::string column_text(sqlite3_stmt* s, int col) {
-  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
-  int n = sqlite3_column_bytes(s, col);
-  return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
-}
+constexpr std::array all = {get_version,     add_user,     find_user,        user_count,
+                            find_user_by_id, list_users,   user_exists,      set_role,
+                            set_disabled,    set_password, set_totp_pending, enable_totp,
+                            clear_totp,      advance_totp, set_last_login};
+}  // namespace sql
 
-std::optional<std::int64_t> column_optional_int(sqlite3_stmt* s, int col) {
-  if (sqlite3_column_type(s, col) == SQLITE_NULL) return std::nullopt;
-  return sqlite3_column_int64(s, col);
-}
-
-user_record read_user(sqlite3_stmt* s) {
+user_record read_user(const statement& st) {
   user_record u;
-  u.id = sqlite3_column_int64(s, 0);
-  u.username = column_text(s, 1);
-  u.role = column_text(s, 2);
-  u.password_hash = column_text(s, 3);
-  u.created_at = sqlite3_column_int64(s, 4);
-  u.disabled = sqlite3_column_int64(s, 5) != 0;
-  u.totp_secret = column_text(s, 6);
-  u.totp_pending = column_text(s, 7);
-  u.totp_last_step = sqlite3_column_int64(s, 8);
-  u.last_login_at = column_optional_int(s, 9);
-  u.password_changed_at = column_optional_int(s, 10);
+  u.id = st.column<std::int64_t>(0);
+  u.username = st.column<std::string>(1);
+  // The CHECK constraint admits the three words only.
+  u.role = parse_role(st.column<std::string>(2)).value_or(technician_role::technician);
+  u.password_hash = st.column<std::string>(3);
+  u.created_at = st.column<std::int64_t>(4);
+  u.disabled = st.column<bool>(5);
+  u.totp_secret = st.column<std::string>(6);
+  u.totp_pending = st.column<std::string>(7);
+  u.totp_last_step = st.column<std::int64_t>(8);
+  u.last_login_at = st.column<std::optional<std::int64_t>>(9);
+  u.password_changed_at = st.column<std::optional<std::int64_t>>(10);
   return u;
 }
 
 }  // namespace
-
-// A prepared statement, reset and cleared of bindings after each use.
-struct store::statement {
-  sqlite3_stmt* s = nullptr;
-  ~statement() { sqlite3_finalize(s); }
-  void bind(int i, std::string_view text) {
-    sqlite3_bind_text(s, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(s, i, v); }
-  void reset() {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-  }
-};
 
 std::int64_t unix_now() {
   using namespace std::chrono;
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
-store::store(const std::filesystem::path& path) {
-  int rc =
-      sqlite3_open_v2(path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw std::runtime_error("cannot open database " + path.string() + ": " + why);
-  }
-  try {
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, 5000);
-    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-    migrate();
-    for (const char* sql : statement_sql) {
-      auto st = std::make_unique<statement>();
-      if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->s, nullptr) !=
-          SQLITE_OK) {
-        throw std::runtime_error(std::string("cannot prepare statement: ") + sqlite3_errmsg(db_));
-      }
-      statements_.push_back(std::move(st));
-    }
-    prepare_request_statements();
-  } catch (...) {
-    statements_.clear();  // the destructor does not run when the constructor throws
-    for (auto* s : request_statements_) sqlite3_finalize(s);
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw;
-  }
+store::store(const std::filesystem::path& path) : db_(path, sqlite_db::mode::read_write_create) {
+  db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  migrate();
+  prepare_all();
 }
 
-store::~store() {
-  statements_.clear();
-  for (auto* s : request_statements_) sqlite3_finalize(s);
-  sqlite3_close(db_);
-}
+store::~store() = default;
 
-void store::exec_script(const char* sql) {
-  // Runs each statement of a constant script in turn (what sqlite3_exec does), through
-  // prepare/step so no other path to the database exists.
-  const char* tail = sql;
-  while (tail && *tail) {
-    sqlite3_stmt* s = nullptr;
-    const char* next = nullptr;
-    if (sqlite3_prepare_v2(db_, tail, -1, &s, &next) != SQLITE_OK) {
-      throw std::runtime_error(std::string("database: ") + sqlite3_errmsg(db_));
+void store::prepare_all() {
+  for (const char* text : sql::all) {
+    if (!db_.get(text)) {
+      throw std::runtime_error("cannot prepare statement: " + db_.error_message());
     }
-    tail = next;
-    if (!s) continue;  // whitespace or a comment
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-      throw std::runtime_error(std::string("database: ") + sqlite3_errmsg(db_));
   }
+  prepare_request_statements();
 }
 
 void store::migrate() {
-  exec_script("BEGIN IMMEDIATE;");
+  db_.exec("BEGIN IMMEDIATE;");
   try {
-    exec_script("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);");
-    sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(db_, "SELECT version FROM schema_version", -1, &s, nullptr);
+    db_.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);");
     int version = -1;
-    if (s && sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    {
+      auto st = db_.prepare(sql::get_version);
+      if (st.step()) version = st.column<int>(0);
+    }
     if (version < 0) {
-      exec_script("INSERT INTO schema_version(version) VALUES(0);");
+      db_.exec("INSERT INTO schema_version(version) VALUES(0);");
       version = 0;
     }
     if (version > current_schema_version) {
@@ -306,79 +233,69 @@ void store::migrate() {
                                std::to_string(current_schema_version) + ")");
     }
     for (int v = version; v < current_schema_version; ++v) {
-      exec_script(migrations[static_cast<std::size_t>(v)]);
-      sqlite3_stmt* u = nullptr;
-      sqlite3_prepare_v2(db_, "UPDATE schema_version SET version = ?1", -1, &u, nullptr);
-      sqlite3_bind_int(u, 1, v + 1);
-      int rc = sqlite3_step(u);
-      sqlite3_finalize(u);
-      if (rc != SQLITE_DONE) throw std::runtime_error("cannot record the schema version");
+      db_.exec(migrations[static_cast<std::size_t>(v)]);
+      if (!db_.prepare(sql::set_version).run(v + 1)) {
+        throw std::runtime_error("cannot record the schema version");
+      }
     }
-    exec_script("COMMIT;");
+    db_.exec("COMMIT;");
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    db_.try_exec("ROLLBACK");
     throw;
   }
 }
 
-store::statement& store::prepared(int index) {
-  return *statements_[static_cast<std::size_t>(index)];
+bool store::finish(statement& st, const char* what) {
+  if (st.run()) return true;
+  log_line(std::string("store error ") + what + ": " + db_.error_message());
+  return false;
 }
 
 int store::schema_version() {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_get_version);
-  int v = sqlite3_step(st.s) == SQLITE_ROW ? sqlite3_column_int(st.s, 0) : -1;
-  st.reset();
-  return v;
+  auto st = db_.get(sql::get_version);
+  return st.step() ? st.column<int>(0) : -1;
 }
 
-store::add_result store::add_user(std::string_view username, std::string_view role,
+store::add_result store::add_user(std::string_view username, technician_role role,
                                   std::string_view password_hash, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_add_user);
-  st.bind(1, username);
-  st.bind(2, role);
-  st.bind(3, password_hash);
-  st.bind(4, now);
-  int rc = sqlite3_step(st.s);
-  st.reset();
-  if (rc == SQLITE_DONE) return add_result::added;
-  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-    return add_result::duplicate;
-  }
-  log_line(std::string("store error add_user: ") + sqlite3_errmsg(db_));
+  auto st = db_.get(sql::add_user);
+  if (st.run(username, role, password_hash, now)) return add_result::added;
+  if (st.unique_violation()) return add_result::duplicate;
+  log_line("store error add_user: " + db_.error_message());
+  return add_result::failed;
+}
+
+store::add_result store::add_user(std::string_view username, std::string_view role_word,
+                                  std::string_view password_hash, std::int64_t now) {
+  if (auto role = parse_role(role_word)) return add_user(username, *role, password_hash, now);
+  log_line("store error add_user: not a role: " + std::string(role_word.substr(0, 16)));
   return add_result::failed;
 }
 
 std::optional<user_record> store::find_user(std::string_view username) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_find_user);
-  st.bind(1, username);
-  std::optional<user_record> out;
-  if (sqlite3_step(st.s) == SQLITE_ROW) out = read_user(st.s);
-  st.reset();
-  return out;
+  auto st = db_.get(sql::find_user);
+  st.bind(username);
+  if (st.step()) return read_user(st);
+  return std::nullopt;
 }
 
 std::optional<user_record> store::find_user_by_id(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_find_user_by_id);
-  st.bind(1, id);
-  std::optional<user_record> out;
-  if (sqlite3_step(st.s) == SQLITE_ROW) out = read_user(st.s);
-  st.reset();
-  return out;
+  auto st = db_.get(sql::find_user_by_id);
+  st.bind(id);
+  if (st.step()) return read_user(st);
+  return std::nullopt;
 }
 
 std::vector<user_record> store::list_users() {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_list_users);
+  auto st = db_.get(sql::list_users);
   std::vector<user_record> out;
-  int rc;
-  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) out.push_back(read_user(st.s));
-  if (rc != SQLITE_DONE) log_line(std::string("store error list_users: ") + sqlite3_errmsg(db_));
-  st.reset();
+  while (st.step()) out.push_back(read_user(st));
+  if (st.failed()) log_line("store error list_users: " + db_.error_message());
   return out;
 }
 
@@ -386,113 +303,85 @@ std::vector<user_record> store::list_users() {
 // changed nothing (told apart by whether `username` exists).
 store::change_result store::finish_change(statement& st, std::string_view username,
                                           const char* what) {
-  int rc = sqlite3_step(st.s);
-  st.reset();
-  if (rc != SQLITE_DONE) {
-    log_line(std::string("store error ") + what + ": " + sqlite3_errmsg(db_));
-    return change_result::failed;
-  }
-  if (sqlite3_changes(db_) > 0) return change_result::changed;
-  auto& ex = prepared(s_user_exists);
-  ex.bind(1, username);
-  bool exists = sqlite3_step(ex.s) == SQLITE_ROW;
-  ex.reset();
-  return exists ? change_result::last_admin : change_result::no_user;
+  if (!finish(st, what)) return change_result::failed;
+  if (db_.changes() > 0) return change_result::changed;
+  auto ex = db_.get(sql::user_exists);
+  ex.bind(username);
+  return ex.step() ? change_result::last_admin : change_result::no_user;
 }
 
-store::change_result store::set_role(std::string_view username, std::string_view role) {
+store::change_result store::set_role(std::string_view username, technician_role role) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_set_role);
-  st.bind(1, username);
-  st.bind(2, role);
+  auto st = db_.get(sql::set_role);
+  st.bind(username, role);
   return finish_change(st, username, "set_role");
+}
+
+store::change_result store::set_role(std::string_view username, std::string_view role_word) {
+  if (auto role = parse_role(role_word)) return set_role(username, *role);
+  log_line("store error set_role: not a role: " + std::string(role_word.substr(0, 16)));
+  return change_result::failed;
 }
 
 store::change_result store::set_disabled(std::string_view username, bool disabled) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_set_disabled);
-  st.bind(1, username);
-  st.bind(2, std::int64_t{disabled ? 1 : 0});
+  auto st = db_.get(sql::set_disabled);
+  st.bind(username, disabled);
   return finish_change(st, username, "set_disabled");
 }
 
 store::change_result store::set_password_hash(std::string_view username,
                                               std::string_view password_hash, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_set_password);
-  st.bind(1, username);
-  st.bind(2, password_hash);
-  st.bind(3, now);
+  auto st = db_.get(sql::set_password);
+  st.bind(username, password_hash, now);
   auto r = finish_change(st, username, "set_password_hash");
   return r == change_result::last_admin ? change_result::failed : r;
 }
 
 store::change_result store::clear_totp(std::string_view username) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_clear_totp);
-  st.bind(1, username);
+  auto st = db_.get(sql::clear_totp);
+  st.bind(username);
   auto r = finish_change(st, username, "clear_totp");
   return r == change_result::last_admin ? change_result::failed : r;
 }
 
-namespace {
-store::change_result by_id_result(int rc, sqlite3* db, const char* what) {
-  if (rc != SQLITE_DONE) {
-    log_line(std::string("store error ") + what + ": " + sqlite3_errmsg(db));
-    return store::change_result::failed;
-  }
-  return sqlite3_changes(db) > 0 ? store::change_result::changed : store::change_result::no_user;
-}
-}  // namespace
-
 store::change_result store::set_totp_pending(std::int64_t user_id, std::string_view sealed) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_set_totp_pending);
-  st.bind(1, user_id);
-  st.bind(2, sealed);
-  int rc = sqlite3_step(st.s);
-  st.reset();
-  return by_id_result(rc, db_, "set_totp_pending");
+  auto st = db_.get(sql::set_totp_pending);
+  st.bind(user_id, sealed);
+  if (!finish(st, "set_totp_pending")) return change_result::failed;
+  return db_.changes() > 0 ? change_result::changed : change_result::no_user;
 }
 
 store::change_result store::enable_totp(std::int64_t user_id, std::string_view sealed,
                                         std::int64_t step) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_enable_totp);
-  st.bind(1, user_id);
-  st.bind(2, sealed);
-  st.bind(3, step);
-  int rc = sqlite3_step(st.s);
-  st.reset();
-  return by_id_result(rc, db_, "enable_totp");
+  auto st = db_.get(sql::enable_totp);
+  st.bind(user_id, sealed, step);
+  if (!finish(st, "enable_totp")) return change_result::failed;
+  return db_.changes() > 0 ? change_result::changed : change_result::no_user;
 }
 
 bool store::advance_totp_step(std::int64_t user_id, std::int64_t step) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_advance_totp);
-  st.bind(1, user_id);
-  st.bind(2, step);
-  int rc = sqlite3_step(st.s);
-  st.reset();
-  return by_id_result(rc, db_, "advance_totp_step") == change_result::changed;
+  auto st = db_.get(sql::advance_totp);
+  st.bind(user_id, step);
+  return finish(st, "advance_totp_step") && db_.changes() > 0;
 }
 
 void store::set_last_login(std::int64_t user_id, std::int64_t now) {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_set_last_login);
-  st.bind(1, user_id);
-  st.bind(2, now);
-  int rc = sqlite3_step(st.s);
-  st.reset();
-  (void)by_id_result(rc, db_, "set_last_login");
+  auto st = db_.get(sql::set_last_login);
+  st.bind(user_id, now);
+  (void)finish(st, "set_last_login");
 }
 
 std::int64_t store::user_count() {
   std::lock_guard lock(mutex_);
-  auto& st = prepared(s_user_count);
-  std::int64_t n = sqlite3_step(st.s) == SQLITE_ROW ? sqlite3_column_int64(st.s, 0) : -1;
-  st.reset();
-  return n;
+  auto st = db_.get(sql::user_count);
+  return st.step() ? st.column<std::int64_t>(0) : -1;
 }
 
 }  // namespace visit::server

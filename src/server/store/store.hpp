@@ -2,12 +2,15 @@
 // migrations in table schema_version, prepared statements only (no SQL is ever built from
 // input). Holds technician accounts, support requests and the audit log's table (written by
 // audit_log on its own connection).
-// Thread-safety: every method may be called from any thread; one mutex serialises them.
-// Failure: the constructor throws std::runtime_error (start-up only); other methods report
-// database errors through their return value and never throw.
+// Thread-safety: every method may be called from any thread; one mutex serialises them (and
+// so every use of the connection and its cached statements, sqlite_db.hpp).
+// Failure: the constructor throws std::runtime_error (start-up only, every statement is
+// prepared there); other methods report database errors through their return value and never
+// throw.
+// Words: roles and request states are typed here (technician_role, request_state) and become
+// SQL words only when bound. The *_word overloads take the words as the command line and
+// tests hold them; an unknown word fails as the database's CHECK constraint would.
 #pragma once
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -17,12 +20,16 @@
 #include <string_view>
 #include <vector>
 
+#include "server/auth/roles.hpp"
+#include "server/store/request_state.hpp"
+#include "server/store/sqlite_db.hpp"
+
 namespace visit::server {
 
 struct user_record {
   std::int64_t id = 0;
   std::string username;
-  std::string role;  // "admin", "senior" or "technician"
+  technician_role role = technician_role::technician;
   std::string password_hash;
   std::int64_t created_at = 0;  // Unix seconds
   bool disabled = false;
@@ -38,7 +45,7 @@ struct support_request_record {
   std::string id;  // 32 lowercase hex (128 random bits)
   std::string name;
   std::string description;  // the summary line (viewers' hello calls it description)
-  std::string state;        // "waiting", "in_session", "resolved" or "abandoned"
+  request_state state = request_state::waiting;
   std::int64_t created_at = 0;
   std::optional<std::int64_t> ended_at;  // resolved or abandoned at
   // The front door (schema 2).
@@ -72,7 +79,10 @@ struct new_request {
 struct queue_record {
   std::string name;
   std::string title;
+  // The word as stored (CHECK: a role's word); kept a word so that a record made from a
+  // request body reaches the database as sent. required_role() is the typed view.
   std::string min_role;
+  std::optional<technician_role> required_role() const { return parse_role(min_role); }
 };
 
 struct note_record {
@@ -118,7 +128,9 @@ class store {
   int schema_version();
 
   // --- technicians ---
-  add_result add_user(std::string_view username, std::string_view role,
+  add_result add_user(std::string_view username, technician_role role,
+                      std::string_view password_hash, std::int64_t now);
+  add_result add_user(std::string_view username, std::string_view role_word,
                       std::string_view password_hash, std::int64_t now);
   std::optional<user_record> find_user(std::string_view username);
   std::int64_t user_count();
@@ -130,7 +142,8 @@ class store {
   // `last_admin` when the change would leave no enabled admin (checked in the same SQL
   // statement, so two admins demoting each other at once cannot both succeed).
   enum class change_result { changed, no_user, last_admin, failed };
-  change_result set_role(std::string_view username, std::string_view role);
+  change_result set_role(std::string_view username, technician_role role);
+  change_result set_role(std::string_view username, std::string_view role_word);
   change_result set_disabled(std::string_view username, bool disabled);
   change_result set_password_hash(std::string_view username, std::string_view password_hash,
                                   std::int64_t now);
@@ -149,10 +162,11 @@ class store {
   std::optional<std::string> create_request(std::string_view name, std::string_view description,
                                             std::int64_t now);
   std::optional<std::string> create_request(const new_request& r, std::int64_t now);
-  // Sets the state ("waiting", "in_session", "resolved", "abandoned"); "ended" is the old name
-  // of "abandoned". A resolved or abandoned request changes only through reopen_request. False
-  // when no such request, it is final, or on error.
-  bool set_request_state(std::string_view id, std::string_view state, std::int64_t now);
+  // Sets the state. A resolved or abandoned request changes only through reopen_request; only
+  // a waiting request is abandoned. False when no such request, it is final, or on error.
+  bool set_request_state(std::string_view id, request_state state, std::int64_t now);
+  // The word form; "ended" is the old word for "abandoned"; an unknown word is false.
+  bool set_request_state(std::string_view id, std::string_view state_word, std::int64_t now);
   std::optional<support_request_record> find_request(std::string_view id);
   // Requests not ended, and those ended at or after `ended_since`, newest first, at most `limit`.
   std::vector<support_request_record> list_requests(std::int64_t ended_since, int limit);
@@ -209,18 +223,16 @@ class store {
   std::optional<code_record> find_code(std::string_view code_hash);
 
  private:
-  struct statement;
-  void exec_script(const char* sql);  // constant SQL only (migrations, pragmas); throws
   void migrate();
-  statement& prepared(int index);
-  change_result finish_change(statement& st, std::string_view username, const char* what);
+  // Prepares every statement the store runs (throws naming the first that does not compile).
+  void prepare_all();
   void prepare_request_statements();  // store_requests.cpp
-  sqlite3_stmt* rq(int index);        // one of request_statements_, reset and unbound
+  // Runs `st` to completion; false (and a log line naming `what`) on a database error.
+  bool finish(statement& st, const char* what);
+  change_result finish_change(statement& st, std::string_view username, const char* what);
 
   std::mutex mutex_;
-  sqlite3* db_ = nullptr;
-  std::vector<std::unique_ptr<statement>> statements_;
-  std::vector<sqlite3_stmt*> request_statements_;  // store_requests.cpp; finalised in ~store
+  sqlite_db db_;  // guarded by mutex_
 };
 
 // Unix time in seconds.

@@ -1,13 +1,15 @@
 // End-to-end harness: starts real processes (Xvfb, visit-server, visit-client, Debian
 // chromium through playwright-core) and stops them all at the end of a test file.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
+const execFileAsync = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const sourceDir = path.resolve(here, '../../..');
 export const binDir = process.env.VISIT_BIN_DIR || path.join(sourceDir, 'build/ci/apps');
@@ -93,6 +95,31 @@ export async function startXvfb(width = 1280, height = 800) {
   throw new Error('could not start Xvfb');
 }
 
+// The recording X client (tools/x_recorder): a focused window over the whole screen that prints
+// one line per input event it receives. Resolves once its window is mapped and focused; every
+// later line is appended to `lines` (also recorder.lines) as its text or, with `stamped`, as
+// {text, t} (t: Date.now() when read). Started first on a fresh Xvfb, it also keeps the X server
+// from resetting its keymap and RandR monitors when other clients disconnect.
+export async function startRecorder(display, { lines = [], stamped = false } = {}) {
+  const recorder = new proc('x_recorder', path.join(toolDir, 'x_recorder'), [],
+    { env: { ...process.env, DISPLAY: display } });
+  recorder.lines = lines;
+  let partial = '';
+  let ready = false;
+  recorder.child.stdout.on('data', (d) => {
+    const t = Date.now();
+    partial += d.toString();
+    const parts = partial.split('\n');
+    partial = parts.pop();
+    for (const text of parts) {
+      if (!ready) { ready = text === 'ready'; continue; }
+      lines.push(stamped ? { text, t } : text);
+    }
+  });
+  await recorder.waitFor(/^ready$/m);
+  return recorder;
+}
+
 // The root window as an RGBA buffer, read with xwd (ZPixmap, 32 bpp, LSB first: B G R X).
 export function grabScreen(display) {
   const buf = execFileSync('xwd', ['-root', '-silent'], { env: { ...process.env, DISPLAY: display }, maxBuffer: 64 << 20 });
@@ -170,6 +197,27 @@ export function startClient(server, display, {
   return new proc('client', path.join(binDir, 'visit-client'), [...args, ...extra]);
 }
 
+// startClient with a local control socket (`visit-client ctl`), resolved once the client
+// listens on it; the socket's path is client.ctlSocket. `extra` follows --ctl-socket.
+export async function startCtlClient(server, display, opts = {}) {
+  const ctlSocket = path.join(tempDir('ctl'), 'ctl.sock');
+  const client = startClient(server, display, { ...opts, extra: ['--ctl-socket', ctlSocket, ...(opts.extra ?? [])] });
+  client.ctlSocket = ctlSocket;
+  await client.waitFor(/control socket \//);
+  return client;
+}
+
+// `visit-client ctl <args...>` on a client's control socket: its stdout, or when it fails, its
+// output followed by " (exit <code>)".
+export async function ctlCommand(ctlSocket, ...args) {
+  try {
+    const r = await execFileAsync(path.join(binDir, 'visit-client'), ['ctl', ...args, '--socket', ctlSocket]);
+    return r.stdout;
+  } catch (e) {
+    return `${e.stdout || ''}${e.stderr || ''} (exit ${e.code})`;
+  }
+}
+
 // The id of the request the client filed (the client prints it once the server answered
 // request_filed), and the time the line was seen.
 export const FILED_RE = /(?:request filed|support request)\D{0,40}?([0-9a-f]{32})/i;
@@ -234,6 +282,7 @@ export async function launchBrowser() {
 
 export async function login(browser, server, username) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(installTestHooks);
   const page = await context.newPage();
   page.on('pageerror', (e) => { page.errors = [...(page.errors || []), String(e)]; });
   await page.goto(server.url + '/');
@@ -241,7 +290,17 @@ export async function login(browser, server, username) {
   await page.fill('input[name=password]', server.creds[username]);
   await page.click('button[type=submit]');
   await page.locator('#requests-title, #details-title, .session-view').first().waitFor({ timeout: 10000 });
+  await page.waitForFunction(() => !!window.visitViewer, null, { timeout: 10000 });
   return page;
+}
+
+// Runs in every page of a context from login() before the console's own scripts: loads the
+// console's test hooks (window.visitViewer), which index.html does not load. The hooks module
+// shares the page's module instances (same URLs), so it sees the viewer the console opened.
+function installTestHooks() {
+  if (location.protocol === 'https:' || location.protocol === 'http:') {
+    import(new URL('/js/testing/hooks.js', location.href).href).catch((e) => console.error('test hooks:', e));
+  }
 }
 
 // The viewer canvas through the console's test hook, as {width, height, rgba}.
