@@ -1,13 +1,17 @@
 #include "client/client_app.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <mutex>
@@ -15,6 +19,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "capture/display_watch.hpp"
 #include "capture/monitors.hpp"
 #include "capture/screen_capturer.hpp"
 #include "client/access_control.hpp"
@@ -89,6 +94,43 @@ void start_wizard_thread(const std::shared_ptr<wizard_handoff>& handoff,
   }).detach();
 }
 
+// The last resort of a shutdown: if run_client() has not returned `limit` after the shutdown
+// began (a thread stuck in a library call on a dead display, a join that does not end), the
+// process ends with the shutdown's exit code anyway, saying so. Declared first in
+// run_client(), so it is disarmed after every other destructor has run.
+class exit_deadline {
+ public:
+  exit_deadline() = default;
+  exit_deadline(const exit_deadline&) = delete;
+  exit_deadline& operator=(const exit_deadline&) = delete;
+  ~exit_deadline() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Once; later calls are ignored.
+  void arm(std::chrono::milliseconds limit, int exit_code) {
+    if (thread_.joinable()) return;
+    thread_ = std::thread([this, limit, exit_code] {
+      std::unique_lock lock(mutex_);
+      if (cv_.wait_for(lock, limit, [this] { return done_; })) return;
+      log_line("the shutdown did not finish within " + std::to_string(limit.count()) +
+               " ms: exiting anyway (exit " + std::to_string(exit_code) + ")");
+      std::_Exit(exit_code);
+    });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
 }  // namespace
 
 const char* client_version() {
@@ -99,12 +141,20 @@ int run_client(const client_options& options) {
   // A closed stderr pipe must not kill the client; sockets use MSG_NOSIGNAL already. (signal()
   // fails only for an invalid signal number.)
   (void)std::signal(SIGPIPE, SIG_IGN);
+  exit_deadline deadline;
 
   std::string error;
   std::unique_ptr<capture::screen_capturer> capturer =
       capture::make_screen_capturer(options.display, error);
   if (!capturer) {
     log_line("cannot capture the screen: " + error);
+    return 1;
+  }
+  // The display's end (logout, X server crash) must end the client whatever else runs.
+  std::unique_ptr<capture::display_watch> display_watch =
+      capture::make_display_watch(options.display, error);
+  if (!display_watch) {
+    log_line("cannot watch the display: " + error);
     return 1;
   }
 
@@ -131,6 +181,8 @@ int run_client(const client_options& options) {
   asio::io_context io(1);
   uplink_mailbox mailbox;
   net::direct_dialer dialer;
+  // A descriptor of our own: asio closes it, XCloseDisplay closes the watch's.
+  asio::posix::stream_descriptor display_fd(io, fcntl(display_watch->fd(), F_DUPFD_CLOEXEC, 0));
 
   session_config config;
   config.server = options.server;
@@ -148,6 +200,7 @@ int run_client(const client_options& options) {
     fatal_reason = why;
     if (end_client) end_client(code, "the server ended the request");
   };
+  const auto shutdown_limit = config.shutdown_timeout + std::chrono::milliseconds(1500);
   customer_session session(io, tls, options.trust, dialer, std::move(config), mailbox);
 
   // Access control: Read-Only until the customer grants locally (ctl socket). Accepted input
@@ -233,20 +286,46 @@ int run_client(const client_options& options) {
   int exit_code = 0;
   bool shutting_down = false;
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  const auto begin_shutdown = [&](int code, const char* why) {
+  // `leaving`: the close_reason (customer_left) the server gets, empty for a plain close.
+  const auto shut_down = [&](int code, const char* why, std::string leaving) {
     if (shutting_down) return;
     shutting_down = true;
     exit_code = code;
+    deadline.arm(shutdown_limit, code);
     log_line(std::string("shutting down (") + why + ")");
     mailbox.stop();
     ctl.close();
     share_timer.cancel();
-    session.shutdown([&] {
-      signals.cancel();
-      io.stop();
-    });
+    display_fd.cancel();
+    // Leave Full-Access (or a pending request) first, keys released where the display still
+    // lives, so the server and the viewers hear Read-Only before the close.
+    if (access.mode() != access_mode::read_only) access.on_disconnected(access_reason::disconnect);
+    session.shutdown(
+        [&] {
+          signals.cancel();
+          io.stop();
+        },
+        std::move(leaving));
   };
+  const auto begin_shutdown = [&](int code, const char* why) { shut_down(code, why, {}); };
   end_client = begin_shutdown;
+  const auto display_gone = [&] {
+    if (shutting_down) return;
+    log_line("the X display " +
+             (options.display.empty() ? std::string("$DISPLAY") : options.display) +
+             " is gone (logout or X server crash)");
+    fatal_reason = "the X display is gone";
+    shut_down(exit_display_gone, "the X display is gone", "the customer's X display ended");
+  };
+  std::function<void()> watch_display = [&] {
+    display_fd.async_wait(asio::posix::stream_descriptor::wait_read,
+                          [&](const boost::system::error_code& ec) {
+                            if (ec || shutting_down) return;
+                            if (!display_watch->alive()) return display_gone();
+                            watch_display();
+                          });
+  };
+  watch_display();
   handoff->deliver = [&](wizard_outcome outcome) {
     if (outcome.exit_code != 0) {
       for (const auto& line : outcome.messages) log_line(line);
@@ -254,15 +333,22 @@ int run_client(const client_options& options) {
     }
     session.submit(std::move(outcome.payload));
   };
+  // The first signal shuts down (or joins a shutdown already under way: at logout the
+  // session's SIGTERM and the X server's end come together, and the close must still be
+  // clean); a second one stops at once.
+  bool signalled = false;
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
-        if (shutting_down) {
+        if (signalled) {
           log_line("second signal: stopping at once");
           io.stop();
           return;
         }
-        begin_shutdown(0, signo == SIGINT ? "SIGINT" : "SIGTERM");
+        signalled = true;
+        const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
+        if (shutting_down) log_line(std::string(name) + " during the shutdown: it goes on");
+        begin_shutdown(0, name);
         signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
@@ -281,7 +367,11 @@ int run_client(const client_options& options) {
   drain_share();
   std::thread capture_thread([&] {
     if (!pipeline.run()) {
-      asio::post(io, [&] { begin_shutdown(1, "capture failed"); });
+      // Most often the display ended and the capture thread saw it first.
+      asio::post(io, [&] {
+        if (!display_watch->alive()) return display_gone();
+        begin_shutdown(1, "capture failed");
+      });
     }
   });
 
@@ -289,6 +379,12 @@ int run_client(const client_options& options) {
            (options.display.empty() ? std::string("$DISPLAY") : options.display));
   session.start();
   io.run();
+  // From here on the exit code is decided: a late SIGTERM (logout sends one while the X
+  // server ends) must not turn the exit into a death by signal. clear() gives the default
+  // action back, so ignore them after it; exit_deadline bounds what is left.
+  signals.clear();
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
 
   {
     std::lock_guard lock(handoff->mutex);

@@ -291,6 +291,7 @@ void customer_session::refuse(protocol::close_code code, const std::string& why)
 }
 
 void customer_session::on_sent() {
+  if (stopping_) return close_when_drained();
   pump();
 }
 
@@ -328,7 +329,11 @@ void customer_session::on_closed(const net::wss_failure& f) {
   control_out_.clear();
   clipboard_out_.clear();
   server_access_control_ = false;
-  if (access_ != nullptr && was_filed) access_->on_disconnected();
+  // A shutdown has already left Full-Access (and said so): no second Read-Only.
+  if (access_ != nullptr && was_filed &&
+      !(stopping_ && access_->mode() == access_mode::read_only)) {
+    access_->on_disconnected();
+  }
   request_id_.clear();
   connection_.reset();  // safe: the connection never calls a handler from inside its own calls
 
@@ -360,10 +365,11 @@ void customer_session::schedule_reconnect() {
   });
 }
 
-void customer_session::shutdown(std::function<void()> done) {
+void customer_session::shutdown(std::function<void()> done, std::string leaving) {
   if (stopping_) return;
   stopping_ = true;
   shutdown_done_ = std::move(done);
+  leaving_ = std::move(leaving);
   retry_timer_.cancel();
   hello_timer_.cancel();
   if (!connection_) {
@@ -380,7 +386,25 @@ void customer_session::shutdown(std::function<void()> done) {
     mailbox_.connection_closed();
     finish_shutdown();
   });
-  connection_->close(ws_close_normal);
+  close_when_drained();
+}
+
+void customer_session::close_when_drained() {
+  if (!connection_ || close_requested_) return;
+  const bool filed = protocol_ && protocol_->filed();
+  while (filed && connection_->can_send() && !control_out_.empty()) {
+    auto m = std::move(control_out_.front());
+    control_out_.pop_front();
+    protocol_->stamp(m, false);
+    connection_->send(std::move(m));
+  }
+  if (filed && !control_out_.empty()) return;  // a write is in flight; on_sent comes back
+  close_requested_ = true;
+  std::vector<std::uint8_t> reason;
+  if (!leaving_.empty() && protocol_ && protocol_->welcomed()) {
+    reason = protocol_->close_reason(protocol::close_code::customer_left, leaving_);
+  }
+  connection_->close(ws_close_normal, std::move(reason));
 }
 
 void customer_session::finish_shutdown() {

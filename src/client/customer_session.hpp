@@ -64,9 +64,12 @@ class customer_session {
 
   // Starts the first connection attempt.
   void start();
-  // No more reconnects; closes the connection normally (WebSocket close 1000) and calls
-  // `done` on the network thread once it is closed, or after shutdown_timeout at the latest.
-  void shutdown(std::function<void()> done);
+  // No more reconnects; closes the connection normally (WebSocket close 1000) once the
+  // access_state messages queued before are written (the server hears Read-Only first), after
+  // a close_reason customer_left saying `leaving` when that is not empty (why the customer
+  // leaves, e.g. its display ended). Calls `done` on the network thread once it is closed, or
+  // after shutdown_timeout at the latest.
+  void shutdown(std::function<void()> done, std::string leaving = {});
   // Something waits in the mailbox: any thread. Coalesced into one post to the network thread.
   void notify();
 
@@ -108,6 +111,8 @@ class customer_session {
   void refuse(protocol::close_code code, const std::string& why);
   void schedule_reconnect();
   void finish_shutdown();
+  // While stopping: writes what control_out_ holds, then closes (again from on_sent).
+  void close_when_drained();
 
   boost::asio::io_context& io_;
   boost::asio::ssl::context& tls_;  // outlives the session
@@ -127,6 +132,8 @@ class customer_session {
   int attempt_ = 0;
   bool stopping_ = false;
   std::function<void()> shutdown_done_;
+  std::string leaving_;           // the close_reason message of shutdown(), empty for none
+  bool close_requested_ = false;  // close_when_drained() has closed
   std::atomic<bool> pump_posted_{false};
   access_control* access_ = nullptr;
   input_sink* sink_ = nullptr;

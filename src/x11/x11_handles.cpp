@@ -24,8 +24,16 @@ bool registered(Display* display) {
   return std::find(registry.begin(), registry.end(), display) != registry.end();
 }
 
-void connection_lost(Display*, void* dead) {
+// Runs on the thread whose Xlib call found the connection dead, inside _XIOError. Xlib
+// (1.7+, threads on by default since 1.8) takes the display's user-level lock there
+// (XLockDisplay) before it calls the handlers and never gives it back, since it expects the
+// process to exit. Returning would leave the display locked by this thread for good, and the
+// next Xlib call on it from any other thread (XCloseDisplay in a destructor on the main
+// thread, after this thread has ended) would wait forever. Give the lock back: one
+// XUnlockDisplay per _XIOError, which takes one per call. A no-op without a lock.
+void connection_lost(Display* display, void* dead) {
   *static_cast<bool*>(dead) = true;
+  XUnlockDisplay(display);
 }
 
 // Diagnostics on stderr are cast to void: a failed write there has nowhere else to be reported.

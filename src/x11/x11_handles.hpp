@@ -2,7 +2,18 @@
 // X11 backends (capture/x11, input/x11). Only those backends include this.
 //
 // Thread-safety: a Display and everything made on it belong to one thread at a time (we do
-// not call XInitThreads). The error handler is process-wide and installed once.
+// not call XInitThreads; Xlib 1.8 does, so every call takes the display's lock). The error
+// handler is process-wide and installed once.
+//
+// The rule for a lost connection (logout, X server crash; see README.md):
+//  - Every thread that owns a display waits in poll() on its fd (and a wake fd) with XPending
+//    to read, never in a blocking Xlib call: the server's end is an EOF that Xlib turns into
+//    an I/O error, which on_connection_lost() makes a `dead` flag instead of exit().
+//  - Once `dead`, no Xlib call on that display but the XCloseDisplay of unique_display (and
+//    that one from any thread: the handler gives back the lock Xlib keeps for the thread
+//    that saw the error). Resource handles are release()d, not destroyed.
+//  - The owning thread ends its loop on `dead` and tells its owner; nothing waits for a
+//    dead server.
 #pragma once
 #include <X11/Xlib.h>
 
@@ -87,8 +98,10 @@ class x_error_trap {
   int error_code_ = Success;
 };
 
-// Makes an I/O error on `display` (server gone) set `*dead` instead of exiting the process.
-// After that the display is unusable and must only be closed. `dead` outlives the display.
+// Makes an I/O error on `display` (server gone) set `*dead` instead of exiting the process,
+// on the thread whose call found it, and gives back the display lock Xlib keeps for that
+// thread. After that the display is unusable and must only be closed (from any thread).
+// `dead` outlives the display; it is written by the display's current thread.
 void on_connection_lost(Display* display, bool* dead);
 
 }  // namespace visit::x11

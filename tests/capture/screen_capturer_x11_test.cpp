@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <future>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -276,6 +279,35 @@ TEST_P(x11_capture, a_dead_server_is_a_permanent_error_not_an_exit) {
   EXPECT_FALSE(capturer_->cursor_if_changed().has_value());
   EXPECT_FALSE(capturer_->cursor_position().visible);
   capturer_.reset();  // closing a dead connection must not exit either
+}
+
+// The client's case: the capture thread sees the server go, another thread destroys the
+// capturer (XCloseDisplay). Xlib keeps a lock for the thread that saw the I/O error; unless
+// the handler gives it back, the close waits forever. The capture thread stays alive until
+// then (an ended thread's id may be reused by the next one, which Xlib would take for the
+// lock's owner).
+TEST_P(x11_capture, a_connection_lost_on_one_thread_closes_on_another) {
+  client_.reset();
+  server_->kill_now();
+  std::promise<void> seen;
+  auto closed = std::make_shared<std::promise<void>>();
+  std::shared_future<void> done = closed->get_future().share();
+  std::thread capture_thread([&, done] {
+    EXPECT_FALSE(capturer_->wait_for_change(2s));
+    EXPECT_EQ(capturer_->capture(frame_, false), capture_result::error_permanent);
+    seen.set_value();
+    done.wait_for(5s);
+  });
+  seen.get_future().wait();
+  std::thread([this, closed] {
+    capturer_.reset();
+    closed->set_value();
+  }).detach();
+  if (done.wait_for(3s) != std::future_status::ready) {
+    ADD_FAILURE() << "closing the dead display on another thread hangs";
+    std::_Exit(1);  // the closing thread cannot be joined
+  }
+  capture_thread.join();
 }
 
 INSTANTIATE_TEST_SUITE_P(grab, x11_capture, ::testing::Values(true, false),

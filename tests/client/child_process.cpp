@@ -81,6 +81,16 @@ void child_process::read_loop(int fd) {
     cv_.notify_all();
   }
   close(fd);
+  {
+    std::lock_guard lock(mutex_);
+    eof_ = true;
+  }
+  cv_.notify_all();
+}
+
+void child_process::wait_for_output_end() {
+  std::unique_lock lock(mutex_);
+  cv_.wait_for(lock, std::chrono::seconds(2), [&] { return eof_; });
 }
 
 bool child_process::wait_for_output(const std::string& needle, std::chrono::milliseconds timeout) {
@@ -110,6 +120,7 @@ std::optional<int> child_process::stop(int signo, std::chrono::milliseconds time
   while (std::chrono::steady_clock::now() < deadline) {
     if (waitpid(pid_, &status_, WNOHANG) == pid_) {
       reaped_ = true;
+      wait_for_output_end();
       return WIFEXITED(status_) ? std::optional<int>(WEXITSTATUS(status_)) : std::nullopt;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -118,6 +129,20 @@ std::optional<int> child_process::stop(int signo, std::chrono::milliseconds time
   waitpid(pid_, &status_, 0);
   reaped_ = true;
   return std::nullopt;
+}
+
+std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!reaped_) {
+    if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+      reaped_ = true;
+      wait_for_output_end();
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return status_;
 }
 
 }  // namespace visit::client::testing

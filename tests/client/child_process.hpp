@@ -34,11 +34,19 @@ class child_process {
   // Writes `text` to the child's terminal (stdin_terminal only).
   void type(const std::string& text);
   // Sends `signo` and waits for the exit; the exit status, or nullopt if it was killed by a
-  // signal or did not end within `timeout` (then it is killed).
+  // signal or did not end within `timeout` (then it is killed). Once it has ended, output()
+  // holds everything it wrote (waits up to 2 s for the reader).
   std::optional<int> stop(int signo, std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for the child to end, without a signal and without killing it: its
+  // wait status (as waitpid gives it), or nullopt if it still runs. After an exit, output()
+  // is complete as for stop().
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
 
  private:
   void read_loop(int fd);
+  // After the child is reaped: until the reader has read the rest of the pipe (bounded: a
+  // grandchild may still hold it open).
+  void wait_for_output_end();
 
   pid_t pid_ = -1;
   int terminal_ = -1;  // the pseudo-terminal's master side
@@ -48,6 +56,7 @@ class child_process {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::string output_;
+  bool eof_ = false;  // the reader saw the end of the output (guarded by mutex_)
 };
 
 }  // namespace visit::client::testing
