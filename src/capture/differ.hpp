@@ -4,32 +4,15 @@
 //
 // Thread-safety: none; one owner (a capturer) uses it from one thread.
 #pragma once
-#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "common/cell_grid.hpp"
 #include "common/frame.hpp"
 #include "common/geometry.hpp"
 
 namespace visit::capture {
-
-// Side of a cell of the screen grid (docs/protocol.md §4). Cells start at multiples of
-// cell_size; the last column and row are clipped to the screen.
-inline constexpr int cell_size = 64;
-
-// The cell grid of a width x height screen.
-struct cell_grid {
-  int width = 0, height = 0;
-  int columns() const { return (width + cell_size - 1) / cell_size; }
-  int rows() const { return (height + cell_size - 1) / cell_size; }
-  int count() const { return columns() * rows(); }
-  // The screen area of cell (column, row), clipped at the right and bottom edges.
-  rect cell(int column, int row) const {
-    int x = column * cell_size, y = row * cell_size;
-    return {x, y, std::min(cell_size, width - x), std::min(cell_size, height - y)};
-  }
-};
 
 class differ {
  public:
@@ -65,7 +48,7 @@ class differ {
   cell_grid grid_;
   frame_buffer previous_;
   bool have_previous_ = false;
-  std::vector<std::uint8_t> marked_;  // one flag per cell, all zero between calls
+  cell_set marked_;  // the damaged cells of one diff(); empty between calls
 };
 
 }  // namespace visit::capture

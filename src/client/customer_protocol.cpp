@@ -80,8 +80,8 @@ std::vector<std::uint8_t> customer_protocol::hello(const resume_ticket* resume) 
 }
 
 std::vector<std::uint8_t> customer_protocol::support_request(std::string_view json) {
-  return protocol::make_json_message(protocol::request_type::support_request, next_out_++,
-                                     protocol::now_us(), json);
+  return protocol::make_json_message(message_type::support_request, next_out_++, protocol::now_us(),
+                                     json);
 }
 
 void customer_protocol::stamp(std::vector<std::uint8_t>& message, bool is_frame) {
@@ -117,17 +117,11 @@ server_event customer_protocol::on_message(std::span<const std::uint8_t> bytes, 
   if (!welcomed_ && m.hdr.type != message_type::hello) {
     return refuse(close_code::protocol_error, "message before the server's hello");
   }
-  if (m.hdr.type == protocol::request_type::request_filed) return on_request_filed(m.payload);
+  if (m.hdr.type == message_type::request_filed) return on_request_filed(m.payload);
   if (!filed_ && m.hdr.type != message_type::hello) {
     return refuse(
         close_code::protocol_error,
         "message type " + std::to_string(static_cast<int>(m.hdr.type)) + " before request_filed");
-  }
-  if (m.hdr.type == protocol::control_type::control_request) return on_control_request(m.payload);
-  if (m.hdr.type == protocol::control_type::input ||
-      m.hdr.type == protocol::control_type::paste_text ||
-      m.hdr.type == protocol::control_type::clipboard) {
-    return on_remote(m);
   }
   switch (m.hdr.type) {
     case message_type::hello:
@@ -136,6 +130,12 @@ server_event customer_protocol::on_message(std::span<const std::uint8_t> bytes, 
       return on_viewers(m.payload);
     case message_type::frame_ack:
       return on_frame_ack(m.payload);
+    case message_type::control_request:
+      return on_control_request(m.payload);
+    case message_type::input:
+    case message_type::paste_text:
+    case message_type::clipboard:
+      return on_remote(m);
     default:
       return refuse(close_code::protocol_error, "message type " +
                                                     std::to_string(static_cast<int>(m.hdr.type)) +
@@ -144,8 +144,7 @@ server_event customer_protocol::on_message(std::span<const std::uint8_t> bytes, 
 }
 
 std::vector<std::uint8_t> customer_protocol::access_state(std::string_view json) {
-  return protocol::make_json_message(protocol::control_type::access_state, 0, protocol::now_us(),
-                                     json);
+  return protocol::make_json_message(message_type::access_state, 0, protocol::now_us(), json);
 }
 
 server_event customer_protocol::on_control_request(std::span<const std::uint8_t> payload) {
@@ -170,14 +169,14 @@ server_event customer_protocol::on_control_request(std::span<const std::uint8_t>
 server_event customer_protocol::on_remote(const protocol::message_view& m) {
   server_event e;
   std::string_view from;
-  if (m.hdr.type == protocol::control_type::input) {
+  if (m.hdr.type == message_type::input) {
     auto batch = protocol::parse_input(m.payload);
     if (!batch) return refuse(close_code::protocol_error, "input: bad payload");
     from = batch->from;
     e.what = server_event::kind::input;
     e.events = std::move(batch->events);
   } else {
-    const bool paste = m.hdr.type == protocol::control_type::paste_text;
+    const bool paste = m.hdr.type == message_type::paste_text;
     auto t = paste ? protocol::parse_paste_text(m.payload) : protocol::parse_clipboard(m.payload);
     if (!t) return refuse(close_code::protocol_error, "text: bad payload");
     from = t->from;

@@ -50,8 +50,10 @@ struct server_event {
   bool technicians_listed = false;       // viewers: the server named the technicians
   std::vector<std::string> technicians;  // viewers: their ids
   std::uint32_t released = 0;
+  // closing: the code the server sent (protocol_error for a string that names no close_code,
+  // so an unknown code never passes for a known one); decisions compare this.
   protocol::close_code code = protocol::close_code::protocol_error;
-  std::string code_text;  // closing: the code string as the server sent it
+  std::string code_text;  // closing: the code string as the server sent it, for the log
   std::string text;
   std::string technician_id;
   std::string technician_name;

@@ -60,7 +60,7 @@ void customer_session::connect() {
   req.user_agent = config_.identity.client;
   // Server -> customer messages are small: clipboard (64 KiB + 65) is the largest.
   req.max_message_size =
-      protocol::max_payload_size(protocol::control_type::clipboard) + protocol::header_size;
+      protocol::max_payload_size(protocol::message_type::clipboard) + protocol::header_size;
   net::wss_handlers handlers;
   handlers.opened = [this] { on_open(); };
   handlers.message = [this](std::span<const std::uint8_t> b, bool binary) {
@@ -151,15 +151,15 @@ void customer_session::on_message(std::span<const std::uint8_t> bytes, bool bina
       server_reason_ =
           printable(e.code_text, 32) + (e.text.empty() ? "" : ": " + printable(e.text));
       log_line("the server is closing the connection: " + server_reason_);
-      if (e.code_text == "code_refused") {
+      if (e.code == protocol::close_code::code_refused) {
         return fatal(exit_code_refused,
                      "the session code was not accepted (wrong, expired or already used): ask "
                      "the technician for a new one");
       }
-      if (e.code_text == "invalid_request") {
+      if (e.code == protocol::close_code::invalid_request) {
         return fatal(exit_request_refused, "the server refused the request: " + printable(e.text));
       }
-      if (e.code_text == "resolved") return fatal(0, "your request was resolved");
+      if (e.code == protocol::close_code::resolved) return fatal(0, "your request was resolved");
       return;
     case server_event::kind::control_request:
     case server_event::kind::input:

@@ -271,8 +271,8 @@ bool frame_pipeline::send_pending(std::uint64_t connection) {
   const std::size_t tile_budget = settings_.max_frame_payload - protocol::frame_header_size;
   batch_.clear();
   tiles_.clear();
-  for (std::size_t i = 0; i < pending_.capacity() && batch_.size() < 0xffff; ++i) {
-    if (!pending_.contains(i)) continue;
+  for (std::size_t i = pending_.first(); i < pending_.capacity() && batch_.size() < 0xffff;
+       i = pending_.next(i + 1)) {
     const std::size_t before = tiles_.size();
     const rect cell = pending_.cell_rect(i);
     encoder_.encode(screen, cell.x, cell.y, tiles_);

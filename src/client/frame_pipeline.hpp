@@ -31,10 +31,10 @@
 #include <vector>
 
 #include "capture/screen_capturer.hpp"
-#include "client/cell_set.hpp"
 #include "client/uplink.hpp"
 #include "client/window_share.hpp"
 #include "codec/tile_codec.hpp"
+#include "common/cell_grid.hpp"
 #include "protocol/message.hpp"
 
 namespace visit::client {

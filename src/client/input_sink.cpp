@@ -21,8 +21,8 @@ void logging_input_sink::wheel(std::int16_t dx, std::int16_t dy) {
 }
 
 void logging_input_sink::key(std::uint16_t code, bool pressed) {
-  const auto names = protocol::key_code_names();
-  const std::string_view name = code < names.size() ? names[code] : "?";
+  const std::string_view name =
+      code < protocol::key_count ? protocol::key_table()[code].code : std::string_view("?");
   log_line("input: key " + std::string(name) + (pressed ? " down" : " up"));
 }
 

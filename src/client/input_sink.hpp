@@ -24,7 +24,7 @@ class input_sink {
   // button: 1 left, 2 middle, 3 right, 8 back, 9 forward; at (x, y).
   virtual void button(std::uint8_t button, bool pressed, std::uint16_t x, std::uint16_t y) = 0;
   virtual void wheel(std::int16_t dx, std::int16_t dy) = 0;
-  // code: index into protocol::key_code_names().
+  // code: a key number of protocol::key_table().
   virtual void key(std::uint16_t code, bool pressed) = 0;
   virtual void special(protocol::special_key key) = 0;
   virtual void paste_text(std::string_view utf8) = 0;

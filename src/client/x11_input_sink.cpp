@@ -8,9 +8,8 @@
 namespace visit::client {
 
 std::string_view key_code_for_index(std::uint16_t code) {
-  const auto names = protocol::key_code_names();
-  if (code == 0 || code >= names.size()) return {};
-  return names[code];
+  const protocol::key_info* key = protocol::find_key(code);
+  return key ? key->code : std::string_view();
 }
 
 std::string_view special_name(protocol::special_key key) {
@@ -54,12 +53,11 @@ void x11_input_sink::wheel(std::int16_t dx, std::int16_t dy) {
 }
 
 void x11_input_sink::key(std::uint16_t code, bool pressed) {
-  const std::string_view name = key_code_for_index(code);
-  if (name.empty()) {
+  if (!protocol::find_key(code)) {
     log_line("input: key index " + std::to_string(code) + " unknown");
     return;
   }
-  report("key", injector_->key(name, pressed));
+  report("key", injector_->key(code, pressed));
 }
 
 void x11_input_sink::special(protocol::special_key key) {

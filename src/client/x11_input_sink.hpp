@@ -21,7 +21,8 @@
 
 namespace visit::client {
 
-// KeyboardEvent.code of a protocol key index, or empty if out of range / "Unidentified".
+// KeyboardEvent.code of a protocol key number (for logs), or empty if out of range /
+// "Unidentified". Keys are injected by number, never through this name.
 std::string_view key_code_for_index(std::uint16_t code);
 // The name of visit_input's special() combination for a protocol special key.
 std::string_view special_name(protocol::special_key key);

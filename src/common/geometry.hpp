@@ -11,17 +11,17 @@ struct rect {
   int w = 0;
   int h = 0;
 
-  bool empty() const { return w <= 0 || h <= 0; }
-  int right() const { return x + w; }
-  int bottom() const { return y + h; }
-  bool operator==(const rect&) const = default;
+  constexpr bool empty() const { return w <= 0 || h <= 0; }
+  constexpr int right() const { return x + w; }
+  constexpr int bottom() const { return y + h; }
+  constexpr bool operator==(const rect&) const = default;
 
-  rect intersect(const rect& o) const {
+  constexpr rect intersect(const rect& o) const {
     int l = std::max(x, o.x), t = std::max(y, o.y);
     int r = std::min(right(), o.right()), b = std::min(bottom(), o.bottom());
     return r > l && b > t ? rect{l, t, r - l, b - t} : rect{};
   }
-  bool contains(const rect& o) const {
+  constexpr bool contains(const rect& o) const {
     return o.x >= x && o.y >= y && o.right() <= right() && o.bottom() <= bottom();
   }
 };

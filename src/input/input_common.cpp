@@ -1,7 +1,14 @@
 #include "input/input_injector.hpp"
 #include "input/local_input_monitor.hpp"
+#include "protocol/key_table.hpp"
 
 namespace visit::input {
+
+input_error input_injector::key(std::string_view code, bool pressed) {
+  // An unknown code goes on as key 0, which every implementation refuses in its own order
+  // (a lost display is reported before an unknown key).
+  return key(protocol::key_code_index(code).value_or(std::uint16_t{0}), pressed);
+}
 
 const char* to_string(input_error error) {
   switch (error) {

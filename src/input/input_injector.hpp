@@ -2,6 +2,7 @@
 // desktop. Platform backends live under input/<platform>/ and are made by
 // make_input_injector(); other modules' tests use fake_input_injector.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,7 +16,7 @@ class injection_ledger;
 // request has injected nothing (type_text: nothing of the refused character onwards).
 enum class input_error {
   none,
-  unknown_code,      // key(): not a KeyboardEvent.code we know
+  unknown_code,      // key(): not a key of the protocol's key table
   unknown_special,   // special(): not a name in special_combinations()
   invalid_argument,  // button number out of range, text too long or not UTF-8
   unmappable,        // type_text(): no key of the layout and no spare keycode for a character
@@ -23,7 +24,8 @@ enum class input_error {
 };
 const char* to_string(input_error error);
 
-// What the injector holds down right now: keys by KeyboardEvent.code, buttons by number.
+// What the injector holds down right now: keys by KeyboardEvent.code (for logs and the
+// audit), buttons by number.
 struct pressed_state {
   std::vector<std::string> keys;
   std::vector<int> buttons;
@@ -50,10 +52,14 @@ class input_injector {
   // Scrolls by whole notches: dy > 0 down (X button 5), dy < 0 up (4), dx > 0 right (7),
   // dx < 0 left (6). Each notch is a click; nothing stays pressed.
   virtual input_error wheel(int dx, int dy) = 0;
-  // Presses or releases the physical key `code` (KeyboardEvent.code: "KeyA", "ShiftLeft",
-  // "F5"...). The customer's layout decides the character, so shortcuts and non-US layouts
-  // behave as on a local keyboard. Repeated presses are sent (auto-repeat).
-  virtual input_error key(std::string_view code, bool pressed) = 0;
+  // Presses or releases the physical key numbered `key` in the protocol's key table
+  // (protocol/key_table.hpp; 0 and numbers past it are unknown_code). The customer's layout
+  // decides the character, so shortcuts and non-US layouts behave as on a local keyboard.
+  // Repeated presses are sent (auto-repeat).
+  virtual input_error key(std::uint16_t key, bool pressed) = 0;
+  // The same by KeyboardEvent.code ("KeyA", "ShiftLeft", "F5"...), looked up in that table.
+  // Implementations that override key() bring this back with `using input_injector::key;`.
+  input_error key(std::string_view code, bool pressed);
   // Types UTF-8 text as key strokes in the current layout ('\n' = Return, '\t' = Tab).
   // Characters the layout lacks are typed through a spare keycode remapped for the purpose.
   virtual input_error type_text(std::string_view utf8) = 0;

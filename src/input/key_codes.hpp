@@ -1,22 +1,21 @@
-// The physical keys we can inject, by the browser's KeyboardEvent.code, and the named
-// combinations of special(). Portable: no platform headers.
+// The physical keys we can inject, and the named combinations of special(). Portable: no
+// platform headers.
 #pragma once
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "protocol/key_table.hpp"
+
 namespace visit::input {
 
-struct key_code_entry {
-  std::string_view code;      // KeyboardEvent.code, e.g. "KeyA"
-  int evdev;                  // Linux input event code (KEY_A = 30); X keycode = evdev + 8
-  std::string_view xkb_name;  // XKB key name under the evdev keycodes, e.g. "AC01"
-};
+// The keys are the protocol's key table (protocol/key_table.hpp): one table, indexed by the
+// protocol's key number, carrying the code, the evdev code and the XKB name of every key.
+using key_code_entry = protocol::key_info;
 
-// Every key of the standard 104/105-key keyboard plus the usual extra keys (F13-F24,
-// international keys, common media keys). Sorted by code.
+// Every key that can be injected: key_table() without its entry 0, in key-number order.
 std::span<const key_code_entry> key_codes();
-// The entry for `code`, or null if unknown.
+// The entry for `code` (an element of key_codes()), or null if unknown.
 const key_code_entry* find_key_code(std::string_view code);
 bool is_modifier_code(std::string_view code);
 

@@ -1,4 +1,4 @@
-// Access-control payloads: key-code table, input batches, paste and clipboard text
+// Access-control payloads: input batches, paste and clipboard text
 // (docs/protocol.md §3.3, §9).
 #include "protocol/control.hpp"
 
@@ -6,122 +6,6 @@
 
 namespace visit::protocol {
 namespace {
-
-// docs/protocol.md §9.1. Append only: the index is the wire value.
-constexpr std::array<std::string_view, 112> key_codes = {
-    "Unidentified",  // 0
-    "KeyA",
-    "KeyB",
-    "KeyC",
-    "KeyD",
-    "KeyE",
-    "KeyF",
-    "KeyG",
-    "KeyH",
-    "KeyI",
-    "KeyJ",  // 1..10
-    "KeyK",
-    "KeyL",
-    "KeyM",
-    "KeyN",
-    "KeyO",
-    "KeyP",
-    "KeyQ",
-    "KeyR",
-    "KeyS",
-    "KeyT",  // 11..20
-    "KeyU",
-    "KeyV",
-    "KeyW",
-    "KeyX",
-    "KeyY",
-    "KeyZ",  // 21..26
-    "Digit0",
-    "Digit1",
-    "Digit2",
-    "Digit3",
-    "Digit4",  // 27..31
-    "Digit5",
-    "Digit6",
-    "Digit7",
-    "Digit8",
-    "Digit9",  // 32..36
-    "F1",
-    "F2",
-    "F3",
-    "F4",
-    "F5",
-    "F6",
-    "F7",
-    "F8",
-    "F9",
-    "F10",
-    "F11",
-    "F12",  // 37..48
-    "Enter",
-    "Escape",
-    "Backspace",
-    "Tab",
-    "Space",  // 49..53
-    "Minus",
-    "Equal",
-    "BracketLeft",
-    "BracketRight",
-    "Backslash",  // 54..58
-    "Semicolon",
-    "Quote",
-    "Backquote",
-    "Comma",
-    "Period",
-    "Slash",  // 59..64
-    "CapsLock",
-    "PrintScreen",
-    "ScrollLock",
-    "Pause",  // 65..68
-    "Insert",
-    "Home",
-    "PageUp",
-    "Delete",
-    "End",
-    "PageDown",  // 69..74
-    "ArrowRight",
-    "ArrowLeft",
-    "ArrowDown",
-    "ArrowUp",  // 75..78
-    "NumLock",
-    "NumpadDivide",
-    "NumpadMultiply",
-    "NumpadSubtract",
-    "NumpadAdd",  // 79..83
-    "NumpadEnter",
-    "Numpad1",
-    "Numpad2",
-    "Numpad3",
-    "Numpad4",
-    "Numpad5",  // 84..89
-    "Numpad6",
-    "Numpad7",
-    "Numpad8",
-    "Numpad9",
-    "Numpad0",
-    "NumpadDecimal",  // 90..95
-    "IntlBackslash",
-    "ContextMenu",  // 96..97
-    "ShiftLeft",
-    "ShiftRight",
-    "ControlLeft",
-    "ControlRight",  // 98..101
-    "AltLeft",
-    "AltRight",
-    "MetaLeft",
-    "MetaRight",  // 102..105
-    "F13",
-    "F14",
-    "F15",
-    "F16",
-    "IntlRo",
-    "IntlYen",  // 106..111
-};
 
 constexpr std::array<std::string_view, special_key_count + 1> special_names = {
     "", "ctrl_alt_del", "alt_tab", "alt_shift_tab", "alt_f4", "meta", "print_screen", "ctrl_esc",
@@ -158,7 +42,7 @@ bool event_ok(const std::uint8_t* e) {
              dy >= -max_wheel_notches && dy <= max_wheel_notches;
     }
     case input_kind::key:
-      return b1 <= 1 && w2 >= 1 && w2 < key_codes.size() && w4 == 0 && w6 == 0;
+      return b1 <= 1 && w2 >= 1 && w2 < key_count && w4 == 0 && w6 == 0;
     case input_kind::special:
       return b1 >= 1 && b1 <= special_key_count && w2 == 0 && w4 == 0 && w6 == 0;
   }
@@ -259,17 +143,6 @@ std::string_view to_string(special_key k) {
   return i >= 1 && i < special_names.size() ? special_names[i] : std::string_view("unknown");
 }
 
-std::span<const std::string_view> key_code_names() {
-  return key_codes;
-}
-
-std::optional<std::uint16_t> key_code_index(std::string_view code) {
-  for (std::size_t i = 1; i < key_codes.size(); ++i) {
-    if (key_codes[i] == code) return static_cast<std::uint16_t>(i);
-  }
-  return std::nullopt;
-}
-
 bool is_valid_technician_id(std::string_view id) {
   if (id.empty() || id.size() > max_technician_id_bytes) return false;
   for (const char c : id) {
@@ -321,7 +194,7 @@ std::vector<std::uint8_t> make_input(std::uint32_t sequence, std::uint64_t times
   assert(!events.empty() && events.size() <= max_input_events);
   std::vector<std::uint8_t> out;
   out.reserve(header_size + 1 + from.size() + 2 + events.size() * input_event_size);
-  write_header(out, header{control_type::input, 0, 0, sequence, timestamp_us});
+  write_header(out, header{message_type::input, 0, 0, sequence, timestamp_us});
   out.push_back(static_cast<std::uint8_t>(from.size()));
   out.insert(out.end(), from.begin(), from.end());
   put_u16(out, static_cast<std::uint16_t>(events.size()));
@@ -331,12 +204,12 @@ std::vector<std::uint8_t> make_input(std::uint32_t sequence, std::uint64_t times
 
 std::vector<std::uint8_t> make_paste_text(std::uint32_t sequence, std::uint64_t timestamp_us,
                                           std::string_view from, std::string_view text) {
-  return text_message(control_type::paste_text, sequence, timestamp_us, from, text);
+  return text_message(message_type::paste_text, sequence, timestamp_us, from, text);
 }
 
 std::vector<std::uint8_t> make_clipboard(std::uint32_t sequence, std::uint64_t timestamp_us,
                                          std::string_view from, std::string_view text) {
-  return text_message(control_type::clipboard, sequence, timestamp_us, from, text);
+  return text_message(message_type::clipboard, sequence, timestamp_us, from, text);
 }
 
 }  // namespace visit::protocol

@@ -1,5 +1,6 @@
 // The access-control messages of protocol version 1 (docs/protocol.md §3.3, §9): control
-// requests, the access state, remote input, paste and clipboard, and the table of key codes.
+// requests, the access state, remote input, paste and clipboard (the key numbers are
+// key_table.hpp, the message numbers message_types.hpp).
 // Thread-safety: all functions are pure; no shared state.
 #pragma once
 #include <array>
@@ -10,26 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/key_table.hpp"
 #include "protocol/message.hpp"
 
 namespace visit::protocol {
-
-// The message types of §3.3. They are named constants of message_type rather than enumerators,
-// so the exhaustive switches over the screen types elsewhere stay exhaustive; a switch that
-// handles them tests them before switching (case labels outside the enumerators would warn).
-// is_known_type() and max_payload_size() know them.
-namespace control_type {
-inline constexpr message_type control_request{0x20};  // JSON
-inline constexpr message_type access_state{0x21};     // JSON
-inline constexpr message_type clipboard{0x22};        // binary: from prefix + UTF-8 text
-inline constexpr message_type input{0x23};            // binary: from prefix + input events
-inline constexpr message_type paste_text{0x24};       // binary: from prefix + UTF-8 text
-}  // namespace control_type
-// One of the control_type constants?
-constexpr bool is_control_type(message_type t) {
-  const auto v = static_cast<std::uint8_t>(t);
-  return v >= 0x20 && v <= 0x24;
-}
 
 inline constexpr std::size_t max_technician_id_bytes = 64;
 inline constexpr std::size_t max_technician_name_bytes = 128;
@@ -64,18 +49,13 @@ enum class special_key : std::uint8_t {
 inline constexpr std::uint8_t special_key_count = 7;  // values 1..7
 std::string_view to_string(special_key k);
 
-// The key-code table (§9.1): index -> KeyboardEvent.code. Index 0 is "Unidentified" and is
-// never sent. The one C++ definition; web/js/protocol.js KEY_CODES is checked against it.
-std::span<const std::string_view> key_code_names();
-std::optional<std::uint16_t> key_code_index(std::string_view code);
-
 struct input_event {
   input_kind kind = input_kind::pointer_move;
   std::uint16_t x = 0, y = 0;   // pointer_move, button: screen pixels
   std::uint8_t button = 0;      // button: 1 left, 2 middle, 3 right, 8 back, 9 forward
   bool pressed = false;         // button, key
   std::int16_t dx = 0, dy = 0;  // wheel: notches, + right / + down
-  std::uint16_t key = 0;        // key: index into key_code_names()
+  std::uint16_t key = 0;        // key: a key number of key_table()
   special_key special = special_key::ctrl_alt_del;  // special
 
   bool operator==(const input_event&) const = default;

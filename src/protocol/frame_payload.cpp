@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/cell_grid.hpp"
 #include "protocol/message.hpp"
 
 namespace visit::protocol {
@@ -14,14 +15,15 @@ constexpr std::array<std::uint8_t, 4> sync_marker = {0x00, 0x00, 0xFF, 0xFF};
 // The shortest deflate segment: the empty stored block alone (3 header bits padded + marker).
 constexpr std::size_t min_segment = 1 + sync_marker.size();
 
-constexpr int max_cells = cells_for(max_screen_dimension) * cells_for(max_screen_dimension);
+constexpr std::size_t max_cells = cell_grid{max_screen_dimension, max_screen_dimension}.count();
 
-// One bit per cell of the largest screen: 2 KiB on the stack, no allocation.
-class cell_set {
+// The cells a frame named so far: one bit per cell of the largest screen, 2 KiB on the stack,
+// so a frame is checked without allocating for it (unlike cell_set).
+class seen_cells {
  public:
-  // Returns false if the cell was already set.
-  bool insert(int index) {
-    auto word = static_cast<std::size_t>(index) / 64;
+  // Returns false if the cell was already named.
+  bool insert(std::size_t index) {
+    auto word = index / 64;
     std::uint64_t bit = std::uint64_t{1} << (index % 64);
     if (bits_[word] & bit) return false;
     bits_[word] |= bit;
@@ -63,11 +65,9 @@ boost::system::result<std::vector<tile_view>> parse_frame(std::span<const std::u
     return parse_error::bad_value;
   }
   if (payload.size() < frame_header_size) return parse_error::truncated;
-  const int columns = cells_for(screen_width);
-  const int cells = columns * cells_for(screen_height);
+  const cell_grid grid{screen_width, screen_height};
   const std::size_t tile_count = read_u16(payload.data());
-  if (tile_count == 0 || tile_count > static_cast<std::size_t>(cells) ||
-      read_u16(payload.data() + 2) != 0) {
+  if (tile_count == 0 || tile_count > grid.count() || read_u16(payload.data() + 2) != 0) {
     return parse_error::bad_value;
   }
   std::span<const std::uint8_t> rest = payload.subspan(frame_header_size);
@@ -76,7 +76,7 @@ boost::system::result<std::vector<tile_view>> parse_frame(std::span<const std::u
 
   std::vector<tile_view> tiles;
   tiles.reserve(tile_count);
-  cell_set seen;
+  seen_cells seen;
   for (std::size_t i = 0; i < tile_count; ++i) {
     if (rest.size() < tile_header_size) return parse_error::truncated;
     const std::uint8_t* p = rest.data();
@@ -89,9 +89,9 @@ boost::system::result<std::vector<tile_view>> parse_frame(std::span<const std::u
     const std::uint8_t reserved = p[9];
     const std::uint32_t length = read_u32(p + 10);
     if (t.x % cell_size != 0 || t.x >= screen_width || t.y % cell_size != 0 ||
-        t.y >= screen_height || t.w != std::min(cell_size, screen_width - t.x) ||
-        t.h != std::min(cell_size, screen_height - t.y) || encoding > 2 || reserved != 0 ||
-        length > max_tile_data) {
+        t.y >= screen_height ||
+        rect{t.x, t.y, t.w, t.h} != grid.cell(t.x / cell_size, t.y / cell_size) || encoding > 2 ||
+        reserved != 0 || length > max_tile_data) {
       return parse_error::bad_tile;
     }
     if (rest.size() - tile_header_size < length) return parse_error::truncated;
@@ -99,7 +99,7 @@ boost::system::result<std::vector<tile_view>> parse_frame(std::span<const std::u
     t.data = rest.subspan(tile_header_size, length);
     t.encoded = rest.first(tile_header_size + length);
     if (!tile_data_ok(t.encoding, t.data)) return parse_error::bad_tile;
-    if (!seen.insert((t.y / cell_size) * columns + t.x / cell_size)) return parse_error::bad_tile;
+    if (!seen.insert(grid.index_at(t.x, t.y))) return parse_error::bad_tile;
     tiles.push_back(t);
     rest = rest.subspan(tile_header_size + length);
   }

@@ -1,7 +1,6 @@
 // Header, message reader and writers, error category (docs/protocol.md §2, §3, §6).
 #include "protocol/message.hpp"
 
-#include <array>
 #include <cassert>
 #include <cstring>
 #include <ctime>
@@ -13,12 +12,6 @@ namespace visit::protocol {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> close_code_names = {
-    "protocol_error",   "version_mismatch", "too_large",       "unauthorized",
-    "forbidden_origin", "not_found",        "server_shutdown", "customer_left",
-    "replaced",         "code_refused",     "invalid_request", "resolved",
-};
-
 class parse_error_category_impl final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "visit.protocol"; }
@@ -27,30 +20,11 @@ class parse_error_category_impl final : public boost::system::error_category {
   }
 };
 
-[[maybe_unused]] bool is_json_type(message_type t) {
-  return t == message_type::hello || t == message_type::close_reason ||
-         t == message_type::screen_info || t == message_type::viewers ||
-         t == control_type::control_request || t == control_type::access_state ||
-         is_request_type(t);
-}
-
 std::string_view as_text(std::span<const std::uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 }  // namespace
-
-std::string_view to_string(close_code c) {
-  auto i = static_cast<std::size_t>(c);
-  return i < close_code_names.size() ? close_code_names[i] : std::string_view("protocol_error");
-}
-
-std::optional<close_code> close_code_from_string(std::string_view s) {
-  for (std::size_t i = 0; i < close_code_names.size(); ++i) {
-    if (close_code_names[i] == s) return static_cast<close_code>(i);
-  }
-  return std::nullopt;
-}
 
 std::string_view to_string(parse_error e) {
   switch (e) {
@@ -90,54 +64,6 @@ std::optional<parse_error> as_parse_error(const boost::system::error_code& ec) {
 
 close_code close_code_for(parse_error e) {
   return e == parse_error::too_large ? close_code::too_large : close_code::protocol_error;
-}
-
-bool is_known_type(std::uint8_t type) {
-  switch (static_cast<message_type>(type)) {
-    case message_type::hello:
-    case message_type::close_reason:
-    case message_type::screen_info:
-    case message_type::viewers:
-    case message_type::frame:
-    case message_type::frame_ack:
-    case message_type::cursor_shape:
-    case message_type::cursor_position:
-      return true;
-  }
-  return is_control_type(static_cast<message_type>(type)) ||
-         is_request_type(static_cast<message_type>(type));
-}
-
-std::size_t max_payload_size(message_type type) {
-  if (type == control_type::control_request || type == control_type::access_state) {
-    return control_json_limit;
-  }
-  if (type == control_type::clipboard) return max_from_prefix + max_clipboard_bytes;
-  if (type == control_type::input) return max_from_prefix + 2 + max_input_events * input_event_size;
-  if (type == control_type::paste_text) return max_from_prefix + max_paste_bytes;
-  if (type == request_type::support_request) return max_support_request_bytes;
-  if (type == request_type::request_filed) return max_request_filed_bytes;
-  if (type == request_type::console_event) return max_console_event_bytes;
-  switch (type) {
-    case message_type::hello:
-      return max_hello_bytes;
-    case message_type::close_reason:
-      return 4u << 10;
-    case message_type::screen_info:
-      return 1u << 10;
-    case message_type::viewers:
-      return 16u << 10;  // up to 16 technicians with escaped names
-    case message_type::frame:
-      return max_frame_payload;
-    case message_type::frame_ack:
-      return frame_ack_size;
-    case message_type::cursor_shape:
-      return cursor_shape_header_size +
-             std::size_t{max_cursor_dimension} * max_cursor_dimension * 4;
-    case message_type::cursor_position:
-      return cursor_position_size;
-  }
-  return 0;
 }
 
 // --- little-endian ------------------------------------------------------------------------------
@@ -206,52 +132,39 @@ boost::system::result<message_view> parse_message(std::span<const std::uint8_t> 
   m.payload = bytes.subspan(header_size);
   if (m.payload.size() > max_payload_size(m.hdr.type)) return parse_error::too_large;
 
-  if (is_control_type(m.hdr.type)) {
-    boost::system::error_code ec;
-    if (m.hdr.type == control_type::input) {
-      ec = check_input(m.payload);
-    } else if (m.hdr.type == control_type::paste_text) {
-      if (auto r = parse_paste_text(m.payload); !r) ec = r.error();
-    } else if (m.hdr.type == control_type::clipboard) {
-      if (auto r = parse_clipboard(m.payload); !r) ec = r.error();
-    } else {
-      auto text = as_text(m.payload);
-      if (!is_valid_utf8(text) || !detail::is_json_object(text)) return parse_error::bad_json;
-    }
-    if (ec) return ec;  // already a parse_error of this category
-    return m;
-  }
-
-  if (is_request_type(m.hdr.type)) {
-    auto text = as_text(m.payload);
+  if (is_json_type(m.hdr.type)) {
+    const auto text = as_text(m.payload);
     if (!is_valid_utf8(text) || !detail::is_json_object(text)) return parse_error::bad_json;
     return m;
   }
-
+  boost::system::error_code ec;
   switch (m.hdr.type) {
-    case message_type::hello:
-    case message_type::close_reason:
-    case message_type::screen_info:
-    case message_type::viewers: {
-      auto text = as_text(m.payload);
-      if (!is_valid_utf8(text) || !detail::is_json_object(text)) return parse_error::bad_json;
-      break;
-    }
     case message_type::frame_ack:
-      if (auto r = parse_frame_ack(m.payload); !r) return r.error();
+      if (auto r = parse_frame_ack(m.payload); !r) ec = r.error();
       break;
     case message_type::cursor_position:
-      if (auto r = parse_cursor_position(m.payload); !r) return r.error();
+      if (auto r = parse_cursor_position(m.payload); !r) ec = r.error();
       break;
     case message_type::cursor_shape:
-      if (auto r = parse_cursor_shape(m.payload); !r) return r.error();
+      if (auto r = parse_cursor_shape(m.payload); !r) ec = r.error();
       break;
     case message_type::frame:
       // The smallest frame is one solid tile; the rest needs the screen size (parse_frame).
-      if (m.payload.size() < frame_header_size + tile_header_size + 3)
-        return parse_error::truncated;
+      if (m.payload.size() < frame_header_size + tile_header_size + 3) ec = parse_error::truncated;
+      break;
+    case message_type::input:
+      ec = check_input(m.payload);
+      break;
+    case message_type::paste_text:
+      if (auto r = parse_paste_text(m.payload); !r) ec = r.error();
+      break;
+    case message_type::clipboard:
+      if (auto r = parse_clipboard(m.payload); !r) ec = r.error();
+      break;
+    default:  // the JSON types, handled above
       break;
   }
+  if (ec) return ec;  // already a parse_error of this category
   return m;
 }
 

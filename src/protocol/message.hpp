@@ -1,21 +1,24 @@
-// The visit wire protocol, version 1: message numbers, header, limits, reader and writer.
-// docs/protocol.md is the single source; every constant here is named there.
+// The visit wire protocol, version 1: header, limits, reader and writer (the message numbers
+// and close reasons are in message_types.hpp). docs/protocol.md is the single source; every
+// constant here is named there.
 // Thread-safety: all functions are pure; no shared state.
 #pragma once
 #include <boost/system/result.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/cell_grid.hpp"
+#include "protocol/message_types.hpp"
+
 namespace visit::protocol {
 
 inline constexpr int version = 1;
 inline constexpr std::size_t header_size = 16;
-inline constexpr int cell_size = 64;
+using visit::cell_size;  // the cell grid is common/cell_grid.hpp (§4)
 inline constexpr std::uint32_t credit_frames = 4;
 inline constexpr std::size_t max_frame_payload = 8u << 20;
 inline constexpr std::size_t max_message_size = max_frame_payload + header_size;
@@ -32,54 +35,12 @@ inline constexpr std::size_t cursor_shape_header_size = 8;
 inline constexpr std::size_t cursor_position_size = 6;
 inline constexpr std::size_t frame_ack_size = 4;
 
-enum class message_type : std::uint8_t {
-  hello = 0x01,
-  close_reason = 0x02,
-  screen_info = 0x03,
-  viewers = 0x04,
-  frame = 0x10,
-  frame_ack = 0x11,
-  cursor_shape = 0x12,
-  cursor_position = 0x13,
-};
-
-// The front-door message types (docs/protocol.md §3.4, §3.5): named constants of message_type
-// like control_type (control.hpp), so the exhaustive switches over the screen types stay
-// exhaustive. is_known_type() and max_payload_size() know them; all three carry JSON.
-namespace request_type {
-inline constexpr message_type support_request{0x05};  // customer->server, once, after hello
-inline constexpr message_type request_filed{0x06};    // server->customer, answers it
-inline constexpr message_type console_event{0x30};    // server->console on /ws/console
-}  // namespace request_type
-constexpr bool is_request_type(message_type t) {
-  const auto v = static_cast<std::uint8_t>(t);
-  return v == 0x05 || v == 0x06 || v == 0x30;
-}
 inline constexpr std::size_t max_support_request_bytes = 4u << 20;
 inline constexpr std::size_t max_request_filed_bytes = 1u << 10;
 inline constexpr std::size_t max_console_event_bytes = 1u << 20;
 inline constexpr std::size_t max_hello_bytes = 64u << 10;
 
 enum class tile_encoding : std::uint8_t { solid = 0, raw = 1, palette = 2 };
-
-// Close reasons shared with the console (web/js/protocol.js).
-enum class close_code {
-  protocol_error,
-  version_mismatch,
-  too_large,
-  unauthorized,
-  forbidden_origin,
-  not_found,
-  server_shutdown,
-  customer_left,
-  replaced,
-  code_refused,     // a session code that is unknown, expired, used, or over its failure budget
-  invalid_request,  // a support_request that breaks the wizard definition (message says where)
-  resolved,         // a technician resolved the request: the session ends
-};
-std::string_view to_string(close_code c);
-// The enum value named by a close_reason `code` string, or nullopt for an unknown string.
-std::optional<close_code> close_code_from_string(std::string_view s);
 
 // Why a message was refused. Parsing never allocates before these checks pass.
 enum class parse_error {
@@ -101,11 +62,6 @@ std::optional<parse_error> as_parse_error(const boost::system::error_code& ec);
 // The close code to send when a peer's message fails with `e`: too_large for too_large,
 // protocol_error otherwise.
 close_code close_code_for(parse_error e);
-
-// Is `type` a message type of version 1?
-bool is_known_type(std::uint8_t type);
-// The payload limit of a type (section 3 of protocol.md); for fixed-size types the exact size.
-std::size_t max_payload_size(message_type type);
 
 struct header {
   message_type type{};
@@ -145,11 +101,6 @@ boost::system::result<cursor_position> parse_cursor_position(std::span<const std
 boost::system::result<std::uint32_t> parse_frame_ack(std::span<const std::uint8_t> payload);
 
 // --- frame payloads -------------------------------------------------------------------------
-// Cells across / down a screen dimension (the last cell may be narrower than 64).
-constexpr int cells_for(int pixels) {
-  return (pixels + cell_size - 1) / cell_size;
-}
-
 struct tile_view {
   std::uint16_t x = 0, y = 0, w = 0, h = 0;
   tile_encoding encoding{};

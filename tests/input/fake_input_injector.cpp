@@ -37,9 +37,11 @@ input_error fake_input_injector::wheel(int dx, int dy) {
   return input_error::none;
 }
 
-input_error fake_input_injector::key(std::string_view code, bool pressed) {
+input_error fake_input_injector::key(std::uint16_t number, bool pressed) {
   if (lost_) return input_error::display_lost;
-  if (!find_key_code(code)) return input_error::unknown_code;
+  const protocol::key_info* info = protocol::find_key(number);
+  if (!info) return input_error::unknown_code;
+  const std::string_view code = info->code;
   auto& k = held_.keys;
   const auto it = std::find(k.begin(), k.end(), code);
   if (pressed && it == k.end()) k.emplace_back(code);

@@ -26,7 +26,8 @@ class fake_input_injector final : public input_injector {
   input_error pointer_move(int x, int y) override;
   input_error button(int button, bool pressed) override;
   input_error wheel(int dx, int dy) override;
-  input_error key(std::string_view code, bool pressed) override;
+  using input_injector::key;
+  input_error key(std::uint16_t key, bool pressed) override;
   input_error type_text(std::string_view utf8) override;
   input_error special(std::string_view name) override;
   pressed_state release_all() override;

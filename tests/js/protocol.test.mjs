@@ -415,6 +415,17 @@ test('the key-code table is the C++ table', () => {
   assert.equal(P.keyCodeIndex('Nope'), undefined);
 });
 
+test('message numbers and limits are the C++ table', () => {
+  // tests/protocol/message_types_test.cpp writes one line per type: number name kind limit.
+  const cpp = new TextDecoder().decode(fixture('message_types.txt')).split('\n').slice(0, -1);
+  const rows = cpp.map((line) => line.split(' '));
+  assert.equal(rows.length, Object.keys(P.MessageType).length);
+  for (const [number, name, , limit] of rows) {
+    assert.equal(P.MessageType[name], Number(number), name);
+    assert.equal(P.MAX_PAYLOAD[Number(number)], Number(limit), name);
+  }
+});
+
 test('input fixtures: parse and reproduce both forms', () => {
   for (const [name, seq, from] of [
     ['input_viewer.bin', 10, ''],

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_map>
 
 #include "input/injection_ledger.hpp"
 #include "input/key_codes.hpp"
@@ -104,10 +105,10 @@ std::unique_ptr<input_injector_x11> input_injector_x11::create(const std::string
       if (!name.empty()) by_name.emplace(name, static_cast<unsigned>(kc));
     }
   }
-  for (const auto& entry : key_codes()) {
-    const auto it = by_name.find(std::string(entry.xkb_name));
-    self->keycodes_[entry.code] =
-        it != by_name.end() ? it->second : static_cast<unsigned>(entry.evdev + 8);
+  const auto keys = protocol::key_table();
+  for (std::size_t k = 1; k < keys.size(); ++k) {
+    const auto it = by_name.find(std::string(keys[k].xkb_name));
+    self->keycodes_[k] = it != by_name.end() ? it->second : unsigned{keys[k].evdev} + 8u;
   }
 
   // Spare keycodes for characters the layout lacks: keys with no symbols at all.
@@ -130,9 +131,8 @@ input_injector_x11::~input_injector_x11() {
   XSync(display_.get(), False);
 }
 
-unsigned input_injector_x11::keycode_for(std::string_view code) const {
-  const auto it = keycodes_.find(code);
-  return it == keycodes_.end() ? 0 : it->second;
+unsigned input_injector_x11::keycode_for(std::uint16_t key) const {
+  return key < keycodes_.size() ? keycodes_[key] : 0;
 }
 
 void input_injector_x11::refresh_screen_size() {
@@ -205,14 +205,13 @@ void input_injector_x11::press_key(unsigned keycode, bool pressed) {
   XTestFakeKeyEvent(display_.get(), keycode, pressed ? True : False, CurrentTime);
 }
 
-input_error input_injector_x11::key(std::string_view code, bool pressed) {
+input_error input_injector_x11::key(std::uint16_t key, bool pressed) {
   if (dead_) return input_error::display_lost;
-  const unsigned keycode = keycode_for(code);
+  const unsigned keycode = keycode_for(key);
   if (keycode == 0) return input_error::unknown_code;
-  const auto it = std::find_if(held_keys_.begin(), held_keys_.end(),
-                               [&](const auto& k) { return k.first == code; });
+  const auto it = std::find(held_keys_.begin(), held_keys_.end(), key);
   if (pressed) {
-    if (it == held_keys_.end()) held_keys_.emplace_back(code, keycode);
+    if (it == held_keys_.end()) held_keys_.push_back(key);
   } else {
     if (it == held_keys_.end()) return input_error::none;  // never release what we did not press
     held_keys_.erase(it);
@@ -329,10 +328,9 @@ input_error input_injector_x11::special(std::string_view name) {
   // Keys the technician holds already stay as they are; the rest go down and up.
   std::vector<unsigned> pressed_here;
   for (std::string_view code : combination->chord) {
-    const bool held = std::any_of(held_keys_.begin(), held_keys_.end(),
-                                  [&](const auto& k) { return k.first == code; });
-    if (held) continue;
-    const unsigned keycode = keycode_for(code);
+    const std::uint16_t key = protocol::key_code_index(code).value_or(std::uint16_t{0});
+    if (std::find(held_keys_.begin(), held_keys_.end(), key) != held_keys_.end()) continue;
+    const unsigned keycode = keycode_for(key);
     press_key(keycode, true);
     pressed_here.push_back(keycode);
   }
@@ -343,7 +341,7 @@ input_error input_injector_x11::special(std::string_view name) {
 
 pressed_state input_injector_x11::pressed() const {
   pressed_state state;
-  for (const auto& k : held_keys_) state.keys.push_back(k.first);
+  for (const std::uint16_t k : held_keys_) state.keys.emplace_back(protocol::key_table()[k].code);
   state.buttons = held_buttons_;
   return state;
 }
@@ -351,7 +349,8 @@ pressed_state input_injector_x11::pressed() const {
 pressed_state input_injector_x11::release_all() {
   pressed_state released = pressed();
   if (!dead_) {
-    for (auto it = held_keys_.rbegin(); it != held_keys_.rend(); ++it) press_key(it->second, false);
+    for (auto it = held_keys_.rbegin(); it != held_keys_.rend(); ++it)
+      press_key(keycode_for(*it), false);
     for (int b : held_buttons_) press_button(b, false);
     XSync(display_.get(), False);
   }

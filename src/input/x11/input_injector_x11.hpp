@@ -3,13 +3,15 @@
 #pragma once
 #include <X11/Xlib.h>
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "input/input_injector.hpp"
+#include "protocol/key_table.hpp"
 #include "x11/x11_handles.hpp"
 
 namespace visit::input::x11 {
@@ -27,14 +29,15 @@ class input_injector_x11 final : public input_injector {
   input_error pointer_move(int x, int y) override;
   input_error button(int button, bool pressed) override;
   input_error wheel(int dx, int dy) override;
-  input_error key(std::string_view code, bool pressed) override;
+  using input_injector::key;
+  input_error key(std::uint16_t key, bool pressed) override;
   input_error type_text(std::string_view utf8) override;
   input_error special(std::string_view name) override;
   pressed_state release_all() override;
   pressed_state pressed() const override;
 
-  // The X keycode used for `code` (0 if unknown), for tests and diagnostics.
-  unsigned keycode_for(std::string_view code) const;
+  // The X keycode used for key number `key` (0 if unknown), for tests and diagnostics.
+  unsigned keycode_for(std::uint16_t key) const;
 
  private:
   input_injector_x11() = default;
@@ -48,9 +51,9 @@ class input_injector_x11 final : public input_injector {
   bool dead_ = false;  // declared before display_: the display's exit handler writes it
   unique_display display_;
   Window root_ = 0;
-  injection_ledger* ledger_ = nullptr;                       // may be null; outlives the injector
-  std::unordered_map<std::string_view, unsigned> keycodes_;  // KeyboardEvent.code -> keycode
-  std::vector<std::pair<std::string, unsigned>> held_keys_;  // in order of pressing
+  injection_ledger* ledger_ = nullptr;                    // may be null; outlives the injector
+  std::array<unsigned, protocol::key_count> keycodes_{};  // key number -> keycode; 0 = none
+  std::vector<std::uint16_t> held_keys_;                  // key numbers, in order of pressing
   std::vector<int> held_buttons_;
   int width_ = 1, height_ = 1;
   std::chrono::steady_clock::time_point size_checked_{};

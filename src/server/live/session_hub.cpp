@@ -3,90 +3,18 @@
 #include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <deque>
 #include <vector>
 
 #include "protocol/control.hpp"
 #include "server/live/json_messages.hpp"
+#include "server/live/session_hub_state.hpp"
 
 namespace visit::server {
 
 using protocol::message_type;
 using protocol::parse_error;
 
-struct session_hub::viewer_state {
-  viewer_id id = 0;
-  viewer_sink* sink = nullptr;  // valid until remove_viewer(id) (header contract)
-  std::string technician_id;
-  std::string technician_name;
-  std::uint32_t next_sequence = 1;
-  std::uint32_t last_sent_sequence = 0;
-  std::deque<std::uint32_t> unacked;  // sequences of frames sent and not acknowledged
-  bool in_flight = false;
-  std::size_t in_flight_bytes = 0;
-  bool closing = false;
-  // Latest-wins slots: what the viewer still has to be told.
-  bool hello_pending = true;
-  bool screen_info_pending = false;
-  bool cursor_shape_pending = false;
-  bool cursor_position_pending = false;
-  bool access_state_pending = false;
-  std::vector<std::uint8_t> clipboard;  // latest-wins: the customer's clipboard for us
-  bool clipboard_pending = false;
-  std::uint64_t dropped_control = 0;
-  bool last_was_cursor = false;  // alternate cursor and frames so neither starves
-  std::vector<std::uint8_t> dirty;
-  std::size_t dirty_count = 0;
-  std::uint64_t frames_sent = 0;
-  std::uint64_t bytes_sent = 0;
-
-  bool has_credit() const { return !closing && unacked.size() < protocol::credit_frames; }
-  void mark(std::size_t cell) {
-    if (!dirty[cell]) {
-      dirty[cell] = 1;
-      ++dirty_count;
-    }
-  }
-};
-
-struct session_hub::request_state {
-  std::string id;
-  std::string viewer_hello;           // JSON, built once
-  customer_sink* customer = nullptr;  // valid until remove_customer (header contract)
-  bool has_screen = false;
-  screen_size screen;
-  int columns = 0;
-  std::string screen_info;                       // JSON, canonical
-  std::vector<std::vector<std::uint8_t>> tiles;  // per cell; empty = no content yet
-  std::vector<std::uint8_t> cursor_shape;        // payload; empty = none yet
-  std::vector<std::uint8_t> cursor_position;     // payload; empty = none yet
-  std::string access_state;                      // latest access_state JSON; empty = none yet
-  bool full_access = false;
-  std::string controller_id;
-  std::string last_controller_id;  // who held Full-Access last (audit attribution)
-  // The controller whose departure ended Full-Access here, left out of `viewers` until the
-  // customer's next access_state: a quick reconnect must not hide the departure from it.
-  std::string unlisted_controller;
-  std::uint32_t last_customer_frame = 0;
-  bool ack_withheld = false;
-  viewers_info announced;  // the customer was last told this
-  std::vector<std::unique_ptr<viewer_state>> viewers;
-
-  std::size_t active_viewers() const {
-    return static_cast<std::size_t>(
-        std::count_if(viewers.begin(), viewers.end(), [](const auto& v) { return !v->closing; }));
-  }
-  bool any_viewer_with_credit() const {
-    return std::any_of(viewers.begin(), viewers.end(),
-                       [](const auto& v) { return v->has_credit(); });
-  }
-};
-
 namespace {
-
-shared_message share(std::vector<std::uint8_t> bytes) {
-  return std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
-}
 
 // The audit event kind of an access_state reason; empty: not recorded (`initial` starts every
 // connection, `requested` repeats a control_request already recorded).
@@ -188,8 +116,8 @@ boost::system::error_code session_hub::on_customer_message(const std::string& re
   auto it = requests_.find(request_id);
   if (it == requests_.end()) return {};  // already removed: nothing to do
   request_state& r = *it->second;
-  if (m.hdr.type == protocol::control_type::access_state) return on_access_state(r, m);
-  if (m.hdr.type == protocol::control_type::clipboard) return on_customer_clipboard(r, m);
+  if (m.hdr.type == message_type::access_state) return on_access_state(r, m);
+  if (m.hdr.type == message_type::clipboard) return on_customer_clipboard(r, m);
   if (protocol::is_control_type(m.hdr.type)) {
     return protocol::make_error_code(parse_error::bad_value);  // viewer→customer types
   }
@@ -229,15 +157,12 @@ boost::system::error_code session_hub::on_screen_info(request_state& r,
   if (!size) return size.error();
   r.has_screen = true;
   r.screen = *size;
-  r.columns = protocol::cells_for(size->width);
-  std::size_t cells = static_cast<std::size_t>(r.columns) *
-                      static_cast<std::size_t>(protocol::cells_for(size->height));
+  r.grid = cell_grid{size->width, size->height};
   r.screen_info = screen_info_json(*size);
   // A new screen: the old tiles no longer describe it (the next frame covers it all).
-  r.tiles.assign(cells, {});
+  r.tiles.assign(r.grid.count(), {});
   for (auto& v : r.viewers) {
-    v->dirty.assign(cells, 0);
-    v->dirty_count = 0;
+    v->dirty.reset(r.grid);
     v->screen_info_pending = true;
     pump(r, *v);
   }
@@ -249,12 +174,10 @@ boost::system::error_code session_hub::on_frame(request_state& r, const protocol
   auto tiles = protocol::parse_frame(m.payload, r.screen.width, r.screen.height);
   if (!tiles) return tiles.error();
   for (const auto& t : *tiles) {
-    std::size_t cell =
-        static_cast<std::size_t>(t.y / protocol::cell_size) * static_cast<std::size_t>(r.columns) +
-        static_cast<std::size_t>(t.x / protocol::cell_size);
+    const std::size_t cell = r.grid.index_at(t.x, t.y);
     r.tiles[cell].assign(t.encoded.begin(), t.encoded.end());
     for (auto& v : r.viewers) {
-      if (!v->closing) v->mark(cell);
+      if (!v->closing) v->dirty.add(cell);
     }
   }
   for (auto& v : r.viewers) pump(r, *v);
@@ -325,7 +248,7 @@ boost::system::error_code session_hub::on_customer_clipboard(request_state& r,
   }
   if (audit_ && forwarded) {
     audit_->count(r.id, r.controller_id, input_disposition::clipboard_to_technician,
-                  count_input(protocol::control_type::clipboard, m.payload));
+                  count_input(message_type::clipboard, m.payload));
   }
   return {};
 }
@@ -356,16 +279,16 @@ void session_hub::check_controller_present(request_state& r) {
 
 boost::system::error_code session_hub::on_viewer_control(viewer_id id,
                                                          const protocol::message_view& m) {
-  namespace ct = protocol::control_type;
   std::lock_guard lock(mutex_);
   auto it = viewers_.find(id);
   if (it == viewers_.end()) return {};
   request_state& r = *it->second.request;
   viewer_state& v = *it->second.viewer;
   if (v.closing || !r.customer) return {};
-  if (m.hdr.type == ct::control_request) {
+  if (m.hdr.type == message_type::control_request) {
     auto json = control_request_json(v.technician_id, v.technician_name);
-    r.customer->send(ct::control_request, std::vector<std::uint8_t>(json.begin(), json.end()));
+    r.customer->send(message_type::control_request,
+                     std::vector<std::uint8_t>(json.begin(), json.end()));
     if (audit_) {
       boost::json::object d;
       d["name"] = v.technician_name;
@@ -373,7 +296,8 @@ boost::system::error_code session_hub::on_viewer_control(viewer_id id,
     }
     return {};
   }
-  if (m.hdr.type != ct::input && m.hdr.type != ct::paste_text && m.hdr.type != ct::clipboard) {
+  if (m.hdr.type != message_type::input && m.hdr.type != message_type::paste_text &&
+      m.hdr.type != message_type::clipboard) {
     return protocol::make_error_code(parse_error::bad_value);
   }
   if (m.payload.empty() || m.payload[0] != 0) {
@@ -400,13 +324,6 @@ boost::system::error_code session_hub::on_viewer_control(viewer_id id,
   out.insert(out.end(), m.payload.begin() + 1, m.payload.end());
   r.customer->send(m.hdr.type, std::move(out));
   return {};
-}
-
-void session_hub::release_customer_ack(request_state& r) {
-  if (!r.ack_withheld || !r.customer) return;
-  if (r.active_viewers() > 0 && !r.any_viewer_with_credit()) return;  // every viewer saturated
-  r.ack_withheld = false;
-  r.customer->send_frame_ack(r.last_customer_frame);
 }
 
 void session_hub::announce_viewers(request_state& r) {
@@ -451,9 +368,9 @@ std::optional<session_hub::viewer_id> session_hub::add_viewer(const std::string&
   v->access_state_pending = !r->access_state.empty();
   if (r->has_screen) {
     v->screen_info_pending = true;
-    v->dirty.assign(r->tiles.size(), 0);
+    v->dirty.reset(r->grid);
     for (std::size_t c = 0; c < r->tiles.size(); ++c) {
-      if (!r->tiles[c].empty()) v->mark(c);
+      if (!r->tiles[c].empty()) v->dirty.add(c);
     }
   }
   v->cursor_shape_pending = !r->cursor_shape.empty();
@@ -488,29 +405,6 @@ std::size_t session_hub::remove_viewer(viewer_id id) {
   return r->active_viewers();
 }
 
-boost::system::error_code session_hub::on_viewer_frame_ack(viewer_id id, std::uint32_t acked) {
-  std::lock_guard lock(mutex_);
-  auto it = viewers_.find(id);
-  if (it == viewers_.end()) return {};
-  request_state& r = *it->second.request;
-  viewer_state& v = *it->second.viewer;
-  if (acked > v.last_sent_sequence) return protocol::make_error_code(parse_error::bad_value);
-  while (!v.unacked.empty() && v.unacked.front() <= acked) v.unacked.pop_front();
-  release_customer_ack(r);
-  pump(r, v);
-  return {};
-}
-
-void session_hub::on_viewer_write_done(viewer_id id) {
-  std::lock_guard lock(mutex_);
-  auto it = viewers_.find(id);
-  if (it == viewers_.end()) return;
-  viewer_state& v = *it->second.viewer;
-  v.in_flight = false;
-  v.in_flight_bytes = 0;
-  pump(*it->second.request, v);
-}
-
 void session_hub::close_viewer(viewer_id id, protocol::close_code code, std::string_view message) {
   std::lock_guard lock(mutex_);
   auto it = viewers_.find(id);
@@ -524,7 +418,7 @@ void session_hub::close_viewer(viewer_id id, protocol::close_code code, std::str
 void session_hub::close_viewer_locked(request_state&, viewer_state& v, protocol::close_code code,
                                       std::string_view message) {
   v.closing = true;
-  v.dirty_count = 0;
+  v.dirty.clear();
   v.hello_pending = v.screen_info_pending = v.cursor_shape_pending = v.cursor_position_pending =
       v.access_state_pending = v.clipboard_pending = false;
   std::uint32_t seq = v.next_sequence++;
@@ -543,91 +437,6 @@ void session_hub::close_all(protocol::close_code code, std::string_view message)
   }
 }
 
-// --- sending --------------------------------------------------------------------------------
-
-void session_hub::pump(request_state& r, viewer_state& v) {
-  if (v.in_flight || v.closing) return;
-  shared_message m = next_message(r, v);
-  if (!m) return;
-  v.in_flight = true;
-  v.in_flight_bytes = m->size();
-  v.bytes_sent += m->size();
-  v.sink->send(std::move(m));
-}
-
-shared_message session_hub::next_message(request_state& r, viewer_state& v) {
-  auto now = protocol::now_us();
-  if (v.hello_pending) {
-    v.hello_pending = false;
-    v.last_sent_sequence = v.next_sequence;
-    return share(
-        protocol::make_json_message(message_type::hello, v.next_sequence++, now, r.viewer_hello));
-  }
-  if (v.screen_info_pending && r.has_screen) {
-    v.screen_info_pending = false;
-    v.last_sent_sequence = v.next_sequence;
-    return share(protocol::make_json_message(message_type::screen_info, v.next_sequence++, now,
-                                             r.screen_info));
-  }
-  if (v.access_state_pending && !r.access_state.empty()) {
-    v.access_state_pending = false;
-    v.last_sent_sequence = v.next_sequence;
-    return share(protocol::make_json_message(protocol::control_type::access_state,
-                                             v.next_sequence++, now, r.access_state));
-  }
-  if (v.clipboard_pending) {
-    v.clipboard_pending = false;
-    v.last_sent_sequence = v.next_sequence;
-    auto m = share(protocol::make_message(protocol::control_type::clipboard, v.next_sequence++, now,
-                                          v.clipboard));
-    v.clipboard.clear();
-    return m;
-  }
-  bool cursor_ready = v.cursor_shape_pending || v.cursor_position_pending;
-  bool frame_ready = r.has_screen && !v.screen_info_pending && v.dirty_count > 0 && v.has_credit();
-  if (cursor_ready && (!frame_ready || !v.last_was_cursor)) {
-    v.last_was_cursor = true;
-    v.last_sent_sequence = v.next_sequence;
-    if (v.cursor_shape_pending) {
-      v.cursor_shape_pending = false;
-      return share(protocol::make_message(message_type::cursor_shape, v.next_sequence++, now,
-                                          r.cursor_shape));
-    }
-    v.cursor_position_pending = false;
-    return share(protocol::make_message(message_type::cursor_position, v.next_sequence++, now,
-                                        r.cursor_position));
-  }
-  if (frame_ready) {
-    v.last_was_cursor = false;
-    return build_frame(r, v);
-  }
-  return nullptr;
-}
-
-shared_message session_hub::build_frame(request_state& r, viewer_state& v) {
-  std::vector<std::span<const std::uint8_t>> tiles;
-  std::vector<std::size_t> cells;
-  tiles.reserve(v.dirty_count);
-  cells.reserve(v.dirty_count);
-  std::size_t payload = protocol::frame_header_size;
-  for (std::size_t c = 0; c < v.dirty.size() && cells.size() < v.dirty_count; ++c) {
-    if (!v.dirty[c]) continue;
-    const auto& tile = r.tiles[c];
-    if (payload + tile.size() > max_viewer_frame_payload_ && !tiles.empty()) break;
-    payload += tile.size();
-    tiles.emplace_back(tile);
-    cells.push_back(c);
-  }
-  for (std::size_t c : cells) v.dirty[c] = 0;
-  v.dirty_count -= cells.size();
-  if (tiles.empty()) return nullptr;
-  std::uint32_t seq = v.next_sequence++;
-  v.last_sent_sequence = seq;
-  v.unacked.push_back(seq);
-  ++v.frames_sent;
-  return share(protocol::make_frame(seq, protocol::now_us(), tiles));
-}
-
 // --- queries --------------------------------------------------------------------------------
 
 bool session_hub::is_online(std::string_view request_id) const {
@@ -639,29 +448,6 @@ std::size_t session_hub::viewer_count(std::string_view request_id) const {
   std::lock_guard lock(mutex_);
   auto it = requests_.find(std::string(request_id));
   return it == requests_.end() ? 0 : it->second->active_viewers();
-}
-
-std::optional<session_hub::viewer_stats> session_hub::stats(viewer_id id) const {
-  std::lock_guard lock(mutex_);
-  auto it = viewers_.find(id);
-  if (it == viewers_.end()) return std::nullopt;
-  const request_state& r = *it->second.request;
-  const viewer_state& v = *it->second.viewer;
-  viewer_stats s;
-  s.dirty_cells = v.dirty_count;
-  s.unacked_frames = v.unacked.size();
-  s.write_in_flight = v.in_flight;
-  s.queued_bytes = v.in_flight_bytes;
-  if (v.hello_pending) s.queued_bytes += r.viewer_hello.size() + protocol::header_size;
-  if (v.screen_info_pending) s.queued_bytes += r.screen_info.size() + protocol::header_size;
-  if (v.cursor_shape_pending) s.queued_bytes += r.cursor_shape.size() + protocol::header_size;
-  if (v.cursor_position_pending) s.queued_bytes += r.cursor_position.size() + protocol::header_size;
-  if (v.access_state_pending) s.queued_bytes += r.access_state.size() + protocol::header_size;
-  if (v.clipboard_pending) s.queued_bytes += v.clipboard.size() + protocol::header_size;
-  s.dropped_control = v.dropped_control;
-  s.frames_sent = v.frames_sent;
-  s.bytes_sent = v.bytes_sent;
-  return s;
 }
 
 }  // namespace visit::server

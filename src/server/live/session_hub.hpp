@@ -6,13 +6,13 @@
 // one still-current tile would let a customer pin 8 MiB per cell), the current screen_info,
 // the latest cursor shape and position.
 //
-// Per viewer: a dirty bit per cell, the sequences of frames sent and not yet acknowledged
-// (credit window of protocol::credit_frames), one write in flight, and latest-wins slots for
-// hello, screen_info and the cursor. When the viewer has credit and nothing in flight, the hub
-// builds ONE frame from the latest tiles of its dirty cells and clears those bits, so a slow
-// viewer gets only the newest content of what it lacks, never a backlog; its queue is bounded
-// by construction (one message in flight plus the slots: <= 8 MiB + 96 KiB). A viewer that
-// joins starts with every cell that has content dirty and receives hello, screen_info, the
+// Per viewer: a cell_set of dirty cells (common/cell_grid.hpp), the sequences of frames sent and
+// not yet acknowledged (credit window of protocol::credit_frames), one write in flight, and
+// latest-wins slots for hello, screen_info and the cursor. When the viewer has credit and nothing
+// in flight, the hub builds ONE frame from the latest tiles of its dirty cells and clears those
+// bits, so a slow viewer gets only the newest content of what it lacks, never a backlog; its queue
+// is bounded by construction (one message in flight plus the slots: <= 8 MiB + 96 KiB). A viewer
+// that joins starts with every cell that has content dirty and receives hello, screen_info, the
 // cursor and one frame covering the screen, from memory.
 //
 // Customer acks: a frame is acknowledged once taken into the model, unless every viewer is out
@@ -35,6 +35,10 @@
 // Audit: when an audit_sink is set, the hub reports to it every customer and viewer arrival
 // and departure, control request and access change, and counts every input, paste and
 // clipboard message it forwards or drops (server/audit_log.hpp; the sink only queues).
+//
+// Files: session_hub.cpp (customers, viewers joining and leaving, access control, audit),
+// viewer_pacing.cpp (the per-viewer sending above: next message, frames from dirty cells,
+// credit, customer acks, stats), session_hub_state.hpp (the state both share; internal).
 //
 // Thread-safety: every public method may be called from any thread; one mutex guards all hub
 // state. Sinks are called with that mutex held and must neither block nor call back into the
