@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -131,6 +133,9 @@ INSTANTIATE_TEST_SUITE_P(
                     "UPDATE audit_events SET hash = substr(hash, 1, 63) || "
                     "(CASE substr(hash, 64) WHEN '0' THEN '1' ELSE '0' END) WHERE seq = 3",
                     3},
+        tamper_case{"empty_hash", "UPDATE audit_events SET hash = '' WHERE seq = 4", 4},
+        tamper_case{"short_hash",
+                    "UPDATE audit_events SET hash = substr(hash, 1, 20) WHERE seq = 8", 8},
         tamper_case{"delete_one", "DELETE FROM audit_events WHERE seq = 4", 4},
         tamper_case{"delete_first", "DELETE FROM audit_events WHERE seq = 1", 1},
         tamper_case{"truncate_middle", "DELETE FROM audit_events WHERE seq BETWEEN 4 AND 8", 4},
@@ -148,6 +153,39 @@ INSTANTIATE_TEST_SUITE_P(
                     "'0000000000000000000000000000000000000000000000000000000000000000')",
                     11}),
     [](const auto& p) { return std::string(p.param.name); });
+
+// A record whose hash is shorter than 64 characters must be refused without reading past its
+// end. The record is placed so that it ends where an inaccessible page begins: a short hash
+// lives in the string's inline buffer at the record's end, so comparing 64 bytes of it faults
+// (ASan cannot see that read: it happens inside the uninstrumented libsodium).
+TEST_F(audit_test, a_short_hash_is_refused_without_reading_past_it) {
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  void* mem = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mem, MAP_FAILED);
+  auto* base = static_cast<char*>(mem);
+  ASSERT_EQ(mprotect(base + page, page, PROT_NONE), 0);
+  for (const char* hash : {"", "00ff"}) {
+    audit_record first;
+    first.seq = 1;
+    first.request_id = "r";
+    first.kind = "grant";
+    first.detail = "{}";
+    first.hash = audit_hash(key, "", first);
+    auto* r = new (base + page - sizeof(audit_record)) audit_record;
+    r->seq = 2;
+    r->request_id = "r";
+    r->kind = "grant";
+    r->detail = "{}";
+    r->hash = hash;
+    audit_chain_verifier v(key);
+    EXPECT_TRUE(v.add(first));
+    EXPECT_FALSE(v.add(*r));
+    ASSERT_TRUE(v.first_bad_seq());
+    EXPECT_EQ(*v.first_bad_seq(), 2);
+    r->~audit_record();
+  }
+  munmap(mem, 2 * page);
+}
 
 TEST_F(audit_test, a_chain_recomputed_without_the_key_is_detected) {
   write_chain(8);
